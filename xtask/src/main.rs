@@ -1,0 +1,205 @@
+//! `cargo xtask <command>`: the commands maintainers and CI run on this workspace.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use shareofmodel_generator::{Options, Output, generate};
+
+#[derive(Parser)]
+#[command(about = "Maintainer commands of the Share Of Model workspace")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate the client crate from the spec (atomically: on error nothing is written).
+    Regen(Paths),
+    /// Regenerate in memory and fail if the checked-in client differs.
+    Check(Paths),
+}
+
+#[derive(clap::Args)]
+struct Paths {
+    /// The OpenAPI document.
+    #[arg(long, default_value_os_t = workspace_root().join("openapi.yaml"))]
+    spec: PathBuf,
+    /// The generated crate's directory.
+    #[arg(long, default_value_os_t = workspace_root().join("generated-client"))]
+    out: PathBuf,
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Regen(paths) => regen(&paths),
+        Command::Check(paths) => check(&paths),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn generate_from(paths: &Paths) -> Result<Output> {
+    let text = fs::read_to_string(&paths.spec)
+        .with_context(|| format!("cannot read the spec at {}", paths.spec.display()))?;
+    generate(&text, &Options::default())
+        .with_context(|| format!("{} cannot be turned into a client", paths.spec.display()))
+}
+
+fn regen(paths: &Paths) -> Result<ExitCode> {
+    let started = Instant::now();
+    let output = generate_from(paths)?;
+    write_atomically(&paths.out, &output.files)?;
+    println!(
+        "regenerated {} files in {} from {} in {:.2} s",
+        output.files.len(),
+        paths.out.display(),
+        paths.spec.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the whole crate into a sibling directory, then swaps it in, so that a failure at any
+/// point leaves the old crate as it was.
+fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> Result<()> {
+    let parent = out.parent().unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .context("the output directory has no name")?
+        .to_string_lossy()
+        .into_owned();
+    let staging = parent.join(format!(".{name}.new"));
+    let previous = parent.join(format!(".{name}.old"));
+    for stale in [&staging, &previous] {
+        if stale.exists() {
+            fs::remove_dir_all(stale)
+                .with_context(|| format!("cannot remove {}", stale.display()))?;
+        }
+    }
+    for (relative, text) in files {
+        let path = staging.join(relative);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if out.exists() {
+        fs::rename(out, &previous)
+            .with_context(|| format!("cannot move {} aside", out.display()))?;
+    }
+    if let Err(error) = fs::rename(&staging, out) {
+        // Put the old crate back before reporting.
+        let _ = fs::rename(&previous, out);
+        bail!("cannot move the new crate into {}: {error}", out.display());
+    }
+    if previous.exists() {
+        fs::remove_dir_all(&previous)
+            .with_context(|| format!("cannot remove {}", previous.display()))?;
+    }
+    Ok(())
+}
+
+/// Lines of unified diff shown per file; the fix is to regenerate, not to read it all.
+const DIFF_LINES: usize = 40;
+
+fn check(paths: &Paths) -> Result<ExitCode> {
+    let output = generate_from(paths)?;
+    let on_disk = read_tree(&paths.out)?;
+    let mut differing = Vec::new();
+    for (relative, expected) in &output.files {
+        match on_disk.get(relative) {
+            Some(actual) if actual == expected => {}
+            Some(actual) => differing.push((relative.clone(), actual.clone(), expected.clone())),
+            None => differing.push((relative.clone(), String::new(), expected.clone())),
+        }
+    }
+    for (relative, actual) in &on_disk {
+        if !output.files.contains_key(relative) {
+            differing.push((relative.clone(), actual.clone(), String::new()));
+        }
+    }
+    if differing.is_empty() {
+        println!(
+            "{} is up to date with {} ({} files)",
+            paths.out.display(),
+            paths.spec.display(),
+            output.files.len()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "{} is out of date with {}; these files differ:",
+        paths.out.display(),
+        paths.spec.display()
+    );
+    for (relative, _, _) in &differing {
+        eprintln!("  {relative}");
+    }
+    for (relative, actual, expected) in &differing {
+        let diff = similar::TextDiff::from_lines(actual, expected);
+        let text = diff
+            .unified_diff()
+            .context_radius(2)
+            .header(&format!("a/{relative}"), &format!("b/{relative}"))
+            .to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        eprintln!();
+        for line in lines.iter().take(DIFF_LINES) {
+            eprintln!("{line}");
+        }
+        if lines.len() > DIFF_LINES {
+            eprintln!("... ({} more diff lines)", lines.len() - DIFF_LINES);
+        }
+    }
+    eprintln!("\nfix: run `cargo xtask regen` and commit the result");
+    Ok(ExitCode::FAILURE)
+}
+
+/// Every file below `dir`, keyed by its `/`-separated relative path.
+fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in fs::read_dir(&current)
+            .with_context(|| format!("cannot list {}", current.display()))?
+        {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let relative = path
+                .strip_prefix(dir)
+                .expect("below dir")
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            out.insert(relative, String::from_utf8_lossy(&bytes).into_owned());
+        }
+    }
+    Ok(out)
+}
