@@ -65,10 +65,7 @@ pub(crate) fn run_progenitor(
         .with_tag(progenitor::TagStyle::Merged)
         .with_map_type("::std::collections::BTreeMap");
     for open in open_enums {
-        let impls = [
-            progenitor::TypeImpl::Display,
-            progenitor::TypeImpl::FromStr,
-        ];
+        let impls = [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr];
         settings.with_replacement(
             &open.name,
             format!("crate::types::{}", open.name.to_upper_camel_case()),
@@ -91,7 +88,9 @@ pub(crate) fn run_progenitor(
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                 .unwrap_or_else(|| "unknown panic".to_owned());
-            Err(GenerateError::Progenitor(format!("progenitor panicked: {message}")))
+            Err(GenerateError::Progenitor(format!(
+                "progenitor panicked: {message}"
+            )))
         }
     }
 }
@@ -288,7 +287,11 @@ fn operation(op: &MultipartOperation) -> Result<TokenStream, GenerateError> {
         .at_least_one_of
         .iter()
         .map(|name| {
-            let field = op.fields.iter().find(|f| &f.name == name).expect("validated");
+            let field = op
+                .fields
+                .iter()
+                .find(|f| &f.name == name)
+                .expect("validated");
             let id = ident(&field.name, &location)?;
             Ok(if field.repeated {
                 quote!(!self.#id.is_empty())
@@ -316,7 +319,9 @@ fn operation(op: &MultipartOperation) -> Result<TokenStream, GenerateError> {
     let mut rest = op.path.as_str();
     for param in &op.path_params {
         let placeholder = format!("{{{}}}", param.name);
-        let (before, after) = rest.split_once(&placeholder).expect("validated against the path");
+        let (before, after) = rest
+            .split_once(&placeholder)
+            .expect("validated against the path");
         path_format.push_str(before);
         path_format.push_str("{}");
         rest = after;
@@ -503,10 +508,14 @@ fn field_constants(op: &MultipartOperation, location: &str) -> Result<TokenStrea
                 ..
             } => {
                 let style = style_tokens(*style);
-                items.push(quote!(/// How each item is put on the wire (`x-form-style`).
-                                  pub const STYLE: crate::multipart::FormStyle = #style;));
-                items.push(quote!(/// The `Content-Type` of each part in the JSON-parts style.
-                                  pub const CONTENT_TYPE: &str = #content_type;));
+                items.push(
+                    quote!(/// How each item is put on the wire (`x-form-style`).
+                                  pub const STYLE: crate::multipart::FormStyle = #style;),
+                );
+                items.push(
+                    quote!(/// The `Content-Type` of each part in the JSON-parts style.
+                                  pub const CONTENT_TYPE: &str = #content_type;),
+                );
                 let mut names = Vec::new();
                 for property in properties {
                     let module = ident(&property.name, location)?;
@@ -611,7 +620,9 @@ fn field_checks(
     let consts = quote!(#op_module::#module);
     let mut out = TokenStream::new();
     if field.repeated {
-        let min = field.min_items.or(if field.required { Some(1) } else { None });
+        let min = field
+            .min_items
+            .or(if field.required { Some(1) } else { None });
         // An absent optional array sends no part, so `minItems` only binds once it has items.
         if let Some(min) = min {
             let min_expr = if field.min_items.is_some() {
@@ -716,7 +727,11 @@ fn field_parts(
                 },
                 None => quote!(),
             };
-            let index = if content_type.is_some() { quote!(index) } else { quote!(_index) };
+            let index = if content_type.is_some() {
+                quote!(index)
+            } else {
+                quote!(_index)
+            };
             quote! {
                 for (#index, value) in #values {
                     let part = ::reqwest::multipart::Part::text(value);

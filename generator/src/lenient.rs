@@ -39,7 +39,11 @@ pub fn prepare_for_progenitor(
     let response_roots = refs_in_sections(&document.raw, &["responses"]);
     remove_operations(&mut raw, multipart);
 
-    let schemas = document.raw.pointer("/components/schemas").cloned().unwrap_or(Value::Null);
+    let schemas = document
+        .raw
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or(Value::Null);
     let requested = closure(&schemas, request_roots);
     let responded = closure(&schemas, response_roots);
 
@@ -77,7 +81,9 @@ fn remove_operations(raw: &mut Value, multipart: &[MultipartOperation]) {
             item.remove(&op.method);
         }
     }
-    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
     paths.retain(|_, item| METHODS.iter().any(|m| item.get(m).is_some()));
 }
 
@@ -180,7 +186,10 @@ fn string_enum(schema: &Value) -> Option<Vec<String>> {
         return None;
     }
     let values = schema.get("enum")?.as_array()?;
-    values.iter().map(|v| v.as_str().map(str::to_owned)).collect()
+    values
+        .iter()
+        .map(|v| v.as_str().map(str::to_owned))
+        .collect()
 }
 
 /// Moves string limits and inline enums of a response-only schema into its documentation.

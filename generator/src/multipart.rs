@@ -227,7 +227,11 @@ fn read_field(
                 "`headers` and `style` in a multipart encoding; remove them",
             ));
         }
-        if let Some(key) = encoding.extensions.keys().find(|k| *k != FORM_STYLE_EXTENSION) {
+        if let Some(key) = encoding
+            .extensions
+            .keys()
+            .find(|k| *k != FORM_STYLE_EXTENSION)
+        {
             return Err(GenerateError::invalid(
                 &at,
                 format!("unknown encoding extension `{key}`; known: `{FORM_STYLE_EXTENSION}`"),
@@ -267,7 +271,10 @@ fn read_field(
     if let (Some(min), Some(max)) = (min_items, max_items)
         && min > max
     {
-        return Err(GenerateError::invalid(&at, format!("minItems {min} > maxItems {max}")));
+        return Err(GenerateError::invalid(
+            &at,
+            format!("minItems {min} > maxItems {max}"),
+        ));
     }
     let (component, item) = document.boxed_schema(item, id)?;
     let kind = scalar_kind(document, id, &at, component, item, content_types, style)?;
@@ -299,7 +306,10 @@ fn scalar_kind(
     }
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(string)) => {
-            if matches!(string.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary)) {
+            if matches!(
+                string.format,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+            ) {
                 Ok(FieldKind::File { content_types })
             } else {
                 if content_types.len() > 1 {
@@ -378,7 +388,10 @@ fn parse_media_types(list: &str, at: &str) -> Result<Vec<String>, GenerateError>
         }
         let item = item.to_ascii_lowercase();
         if out.contains(&item) {
-            return Err(GenerateError::invalid(at, format!("`{item}` is listed twice")));
+            return Err(GenerateError::invalid(
+                at,
+                format!("`{item}` is listed twice"),
+            ));
         }
         out.push(item);
     }
@@ -419,7 +432,10 @@ fn read_at_least_one_of(
         .map_err(|_| GenerateError::invalid(&at, "must be a list of field names"))?;
     for name in &names {
         if !fields.iter().any(|f| &f.name == name) {
-            return Err(GenerateError::invalid(&at, format!("`{name}` is not a form field")));
+            return Err(GenerateError::invalid(
+                &at,
+                format!("`{name}` is not a form field"),
+            ));
         }
     }
     Ok(names)
@@ -457,7 +473,10 @@ fn read_path_params(
             }
             other => {
                 return Err(GenerateError::unsupported(
-                    format!("operation `{id}`, parameter `{}`", other.parameter_data_ref().name),
+                    format!(
+                        "operation `{id}`, parameter `{}`",
+                        other.parameter_data_ref().name
+                    ),
                     "query, header and cookie parameters on a multipart operation",
                 ));
             }
@@ -467,12 +486,15 @@ fn read_path_params(
     let mut ordered = Vec::new();
     for segment in op.path.split('{').skip(1) {
         let name = segment.split('}').next().unwrap_or_default();
-        let index = declared.iter().position(|p| p.name == name).ok_or_else(|| {
-            GenerateError::invalid(
-                format!("operation `{id}`"),
-                format!("the path uses `{{{name}}}` but declares no such path parameter"),
-            )
-        })?;
+        let index = declared
+            .iter()
+            .position(|p| p.name == name)
+            .ok_or_else(|| {
+                GenerateError::invalid(
+                    format!("operation `{id}`"),
+                    format!("the path uses `{{{name}}}` but declares no such path parameter"),
+                )
+            })?;
         ordered.push(declared.remove(index));
     }
     if let Some(extra) = declared.first() {
@@ -491,11 +513,17 @@ fn read_path_param(
 ) -> Result<PathParam, GenerateError> {
     let at = format!("operation `{id}`, path parameter `{}`", data.name);
     let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-        return Err(GenerateError::unsupported(&at, "a parameter given by `content`"));
+        return Err(GenerateError::unsupported(
+            &at,
+            "a parameter given by `content`",
+        ));
     };
     let (_, schema) = document.schema(schema, id)?;
     let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
-        return Err(GenerateError::unsupported(&at, "a path parameter that is not a string"));
+        return Err(GenerateError::unsupported(
+            &at,
+            "a path parameter that is not a string",
+        ));
     };
     let uuid = matches!(&string.format, VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid");
     Ok(PathParam {
@@ -505,7 +533,10 @@ fn read_path_param(
     })
 }
 
-fn read_success(document: &Document, op: &OperationRef<'_>) -> Result<(u16, String), GenerateError> {
+fn read_success(
+    document: &Document,
+    op: &OperationRef<'_>,
+) -> Result<(u16, String), GenerateError> {
     let id = op.id();
     let mut found = None;
     for (status, response) in &op.operation.responses.responses {
@@ -569,11 +600,7 @@ fn status_code(status: &openapiv3::StatusCode, id: &str) -> Result<u16, Generate
     }
 }
 
-fn json_type(
-    content: &openapiv3::Content,
-    id: &str,
-    code: u16,
-) -> Result<String, GenerateError> {
+fn json_type(content: &openapiv3::Content, id: &str, code: u16) -> Result<String, GenerateError> {
     let at = format!("operation `{id}`, response {code}");
     let media = content.get(JSON).ok_or_else(|| {
         GenerateError::unsupported(&at, format!("a response that is not `{JSON}`"))
@@ -599,8 +626,10 @@ fn json_type(
         && let Some(ReferenceOr::Reference { reference }) = &array.items
     {
         let name = crate::spec::component_name(reference, "schemas", id)?;
-        return Ok(format!("::std::vec::Vec<crate::types::{}>", name.to_upper_camel_case()));
+        return Ok(format!(
+            "::std::vec::Vec<crate::types::{}>",
+            name.to_upper_camel_case()
+        ));
     }
     named(schema)
 }
-

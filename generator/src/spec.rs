@@ -89,7 +89,11 @@ impl Document {
             ];
             for (method, operation) in methods {
                 if let Some(operation) = operation {
-                    let parameters = item.parameters.iter().chain(&operation.parameters).collect();
+                    let parameters = item
+                        .parameters
+                        .iter()
+                        .chain(&operation.parameters)
+                        .collect();
                     out.push(OperationRef {
                         path,
                         method,

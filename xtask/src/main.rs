@@ -182,8 +182,8 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>> {
     }
     let mut pending = vec![dir.to_path_buf()];
     while let Some(current) = pending.pop() {
-        for entry in fs::read_dir(&current)
-            .with_context(|| format!("cannot list {}", current.display()))?
+        for entry in
+            fs::read_dir(&current).with_context(|| format!("cannot list {}", current.display()))?
         {
             let path = entry?.path();
             if path.is_dir() {
@@ -197,7 +197,8 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>> {
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect::<Vec<_>>()
                 .join("/");
-            let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let bytes =
+                fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
             out.insert(relative, String::from_utf8_lossy(&bytes).into_owned());
         }
     }
