@@ -1,0 +1,171 @@
+//! Credentials: a [`Secret`] that never prints, and the [`Auth`] scheme that sends it.
+
+use std::fmt;
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+
+use crate::Error;
+
+/// A credential (an API key or an access token).
+///
+/// Its `Debug` and `Display` both print `Secret(***)`, so it can sit in structs that are logged
+/// or formatted without leaking. The only way to read it is [`Secret::expose`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a credential.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The credential itself. Keep the result out of logs and error messages.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the credential is the empty string.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+
+/// How requests authenticate: the value of the `Authorization` header.
+///
+/// The API reference's samples send the API key as-is (`Authorization: <api-key>`); its
+/// authentication guide sends a short-lived JWT as `Authorization: Bearer <token>`. Both are
+/// available. The header value is marked sensitive, so `reqwest` never prints it either.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Auth(Scheme);
+
+// Private, so that a later scheme (exchanging an API key for a JWT) is an added variant and not
+// a breaking change.
+#[derive(Clone, PartialEq, Eq)]
+enum Scheme {
+    Authorization(Secret),
+    Bearer(Secret),
+}
+
+impl Auth {
+    /// Sends `value` unchanged as the `Authorization` header, as the API reference's samples
+    /// do with an API key.
+    pub fn authorization(value: impl Into<Secret>) -> Self {
+        Self(Scheme::Authorization(value.into()))
+    }
+
+    /// Sends `Authorization: Bearer <token>`.
+    pub fn bearer(token: impl Into<Secret>) -> Self {
+        Self(Scheme::Bearer(token.into()))
+    }
+
+    /// The credential this scheme sends.
+    pub fn secret(&self) -> &Secret {
+        match &self.0 {
+            Scheme::Authorization(secret) | Scheme::Bearer(secret) => secret,
+        }
+    }
+
+    /// The `Authorization` header value, marked sensitive.
+    ///
+    /// Fails (without quoting the credential) when it is empty or holds characters that an
+    /// HTTP header cannot carry.
+    pub fn header_value(&self) -> Result<HeaderValue, Error> {
+        let secret = self.secret();
+        if secret.expose().trim().is_empty() {
+            return Err(Error::config(
+                "credentials",
+                "the credential is empty; pass your API key or access token",
+            ));
+        }
+        let text = match &self.0 {
+            Scheme::Authorization(secret) => secret.expose().to_owned(),
+            Scheme::Bearer(token) => format!("Bearer {}", token.expose()),
+        };
+        let mut value = HeaderValue::from_str(&text).map_err(|_| {
+            Error::config(
+                "credentials",
+                "the credential holds characters an HTTP header cannot carry (control \
+                 characters or non-ASCII); check that it was copied whole and without line breaks",
+            )
+        })?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+
+    /// A header map holding only the `Authorization` header, for a `reqwest::Client` you build
+    /// yourself (`reqwest::Client::builder().default_headers(auth.default_headers()?)`) and then
+    /// hand to [`ClientBuilder::reqwest_client`](crate::ClientBuilder::reqwest_client).
+    pub fn default_headers(&self) -> Result<HeaderMap, Error> {
+        let mut headers = HeaderMap::with_capacity(1);
+        headers.insert(AUTHORIZATION, self.header_value()?);
+        Ok(headers)
+    }
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Scheme::Authorization(secret) => {
+                f.debug_tuple("Auth::Authorization").field(secret).finish()
+            }
+            Scheme::Bearer(secret) => f.debug_tuple("Auth::Bearer").field(secret).finish(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_print() {
+        let auth = Auth::bearer("s3cr3t-key");
+        assert_eq!(format!("{}", auth.secret()), "Secret(***)");
+        assert_eq!(format!("{auth:?}"), "Auth::Bearer(Secret(***))");
+        let value = auth.header_value().unwrap();
+        assert!(value.is_sensitive());
+        assert_eq!(value.to_str().unwrap(), "Bearer s3cr3t-key");
+        assert!(!format!("{:?}", auth.default_headers().unwrap()).contains("s3cr3t"));
+    }
+
+    #[test]
+    fn raw_authorization_is_sent_as_is() {
+        let value = Auth::authorization("abc").header_value().unwrap();
+        assert_eq!(value.to_str().unwrap(), "abc");
+    }
+
+    #[test]
+    fn bad_credentials_do_not_leak() {
+        for auth in [
+            Auth::authorization("line\nbreak-s3cr3t"),
+            Auth::bearer("  "),
+        ] {
+            let err = auth.header_value().unwrap_err();
+            assert!(!format!("{err} {err:?}").contains("s3cr3t"));
+        }
+    }
+}

@@ -1,0 +1,469 @@
+//! The [`Client`], its [`ClientBuilder`], and the JSON operations.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::de::DeserializeOwned;
+use shareofmodel_client::ResponseValue;
+use shareofmodel_client::progenitor_client;
+use shareofmodel_client::types::{ApiError, Asset, AssetArchiveRequest};
+use tracing::Instrument;
+use uuid::Uuid;
+
+use crate::error::{Redactor, finish};
+use crate::{Auth, Error, Upload};
+
+/// The production base URL, used when none is configured.
+///
+/// The generated client does not expose the spec's `servers` entry, so this restates it (it is
+/// the URL of every sample in the API reference).
+pub const DEFAULT_BASE_URL: &str = "https://api.shareofmodel.ai";
+
+/// The environment variable [`Client::from_env`] reads the base URL from.
+pub const ENV_BASE_URL: &str = "SHAREOFMODEL_BASE_URL";
+
+/// The environment variable [`Client::from_env`] reads the API key from.
+pub const ENV_API_KEY: &str = "SHAREOFMODEL_API_KEY";
+
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Configures a [`Client`]; start with [`Client::builder`] or [`ClientBuilder::from_env`].
+///
+/// The client has a connect timeout (10 s by default) and an idle timeout per read (60 s by
+/// default), but no timeout on a whole request: an upload of large files takes as long as it
+/// takes, as long as bytes keep moving.
+#[derive(Clone)]
+#[must_use]
+pub struct ClientBuilder {
+    base_url: String,
+    auth: Option<Auth>,
+    connect_timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
+    user_agent: Option<String>,
+    reqwest_client: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("auth", &self.auth)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("user_agent", &self.user_agent)
+            .field(
+                "reqwest_client",
+                &self.reqwest_client.as_ref().map(|_| "custom"),
+            )
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    fn new(base_url: String) -> Self {
+        Self {
+            base_url,
+            auth: None,
+            connect_timeout: None,
+            read_timeout: None,
+            user_agent: None,
+            reqwest_client: None,
+        }
+    }
+
+    /// A builder configured from the environment:
+    /// - `SHAREOFMODEL_BASE_URL`, the base URL (default [`DEFAULT_BASE_URL`]);
+    /// - `SHAREOFMODEL_API_KEY`, required, sent as-is with [`Auth::authorization`].
+    ///
+    /// Fails with [`Error::Config`] naming the variable that is missing or unreadable.
+    pub fn from_env() -> Result<Self, Error> {
+        let base_url = env_var(ENV_BASE_URL)?
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let key = match env_var(ENV_API_KEY)? {
+            None => {
+                return Err(Error::config(
+                    ENV_API_KEY,
+                    "is not set; set it to your Share Of Model API key (console → API keys)",
+                ));
+            }
+            Some(key) if key.trim().is_empty() => {
+                return Err(Error::config(
+                    ENV_API_KEY,
+                    "is set but empty; set it to your Share Of Model API key",
+                ));
+            }
+            Some(key) => key,
+        };
+        Ok(Self::new(base_url).auth(Auth::authorization(key)))
+    }
+
+    /// The credentials every request carries.
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = Some(auth);
+        self
+    }
+
+    /// How long establishing a connection may take (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How long a single read may wait for data (default 60 s). There is no timeout on a whole
+    /// request.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// The `User-Agent` header (default `shareofmodel-rust/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Sends every request with this `reqwest::Client`, used exactly as it is.
+    ///
+    /// A built `reqwest::Client` cannot be changed, so the wrapper cannot add credentials,
+    /// timeouts or a user agent to it: configure them on it yourself, for example with
+    /// `reqwest::Client::builder().default_headers(auth.default_headers()?)`. Combining this
+    /// with [`auth`](Self::auth), the timeouts or [`user_agent`](Self::user_agent) makes
+    /// [`build`](Self::build) fail rather than silently ignore them. Avoid a total request
+    /// timeout on it (`reqwest::ClientBuilder::timeout`): it would cut long uploads short.
+    pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
+        self.reqwest_client = Some(client);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// The base URL must be an absolute `http` or `https` URL without credentials, query or
+    /// fragment; it may have a path prefix. A trailing `/` is ignored.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = normalize_base_url(&self.base_url)?;
+
+        let http = match self.reqwest_client {
+            Some(client) => {
+                let mut conflicts = Vec::new();
+                if self.auth.is_some() {
+                    conflicts.push("auth");
+                }
+                if self.connect_timeout.is_some() {
+                    conflicts.push("connect_timeout");
+                }
+                if self.read_timeout.is_some() {
+                    conflicts.push("read_timeout");
+                }
+                if self.user_agent.is_some() {
+                    conflicts.push("user_agent");
+                }
+                if !conflicts.is_empty() {
+                    return Err(Error::config(
+                        "reqwest_client",
+                        format!(
+                            "a custom reqwest client is used as it is, so {} cannot be applied to it; \
+                             configure them on the reqwest client (Auth::default_headers gives the \
+                             credentials header) and drop them from this builder",
+                            conflicts.join(", ")
+                        ),
+                    ));
+                }
+                client
+            }
+            None => {
+                let mut builder = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .read_timeout(self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT))
+                    .user_agent(self.user_agent.clone().unwrap_or_else(|| {
+                        format!("shareofmodel-rust/{}", env!("CARGO_PKG_VERSION"))
+                    }));
+                if let Some(auth) = &self.auth {
+                    builder = builder.default_headers(auth.default_headers()?);
+                }
+                if let Some(agent) = &self.user_agent
+                    && reqwest::header::HeaderValue::from_str(agent).is_err()
+                {
+                    return Err(Error::config(
+                        "user_agent",
+                        "holds characters an HTTP header cannot carry; use printable ASCII",
+                    ));
+                }
+                builder.build().map_err(|e| {
+                    Error::config(
+                        "HTTP client",
+                        format!("could not be created: {}", e.without_url()),
+                    )
+                })?
+            }
+        };
+
+        if self.auth.is_some() {
+            warn_if_plain_http(&base_url);
+        }
+
+        Ok(Client {
+            inner: Arc::new(Inner {
+                api: shareofmodel_client::Client::new_with_client(&base_url, http),
+                base_url,
+                auth: self.auth,
+            }),
+        })
+    }
+}
+
+/// Credentials sent in clear text to anything but this machine deserve a warning.
+fn warn_if_plain_http(base_url: &str) {
+    let Ok(url) = reqwest::Url::parse(base_url) else {
+        return;
+    };
+    let host = url.host_str().unwrap_or_default();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = host == "localhost"
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if url.scheme() == "http" && !loopback {
+        tracing::warn!(host, "credentials will be sent over plain http; use https");
+    }
+}
+
+fn env_var(name: &str) -> Result<Option<String>, Error> {
+    match std::env::var(name) {
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(Error::config(name, "is not valid UTF-8; set it again"))
+        }
+    }
+}
+
+fn normalize_base_url(raw: &str) -> Result<String, Error> {
+    const SETTING: &str = "base URL";
+    let url = reqwest::Url::parse(raw.trim()).map_err(|e| {
+        Error::config(
+            SETTING,
+            format!("is not a valid absolute URL ({e}); give one like {DEFAULT_BASE_URL}"),
+        )
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::config(
+            SETTING,
+            format!(
+                "uses the scheme `{}`; only http and https are supported",
+                url.scheme()
+            ),
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(Error::config(SETTING, "has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config(
+            SETTING,
+            "contains credentials; remove them from the URL and use ClientBuilder::auth",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::config(SETTING, "must not have a query or fragment"));
+    }
+    // The generated client appends `/v1/...` to the base URL as it is.
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// A client of the Share Of Model API. Cheap to clone: clones share one connection pool.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), shareofmodel::Error> {
+/// use shareofmodel::{Auth, Client};
+///
+/// let client = Client::builder("https://api.shareofmodel.ai")
+///     .auth(Auth::bearer("<access token>"))
+///     .build()?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    api: shareofmodel_client::Client,
+    base_url: String,
+    auth: Option<Auth>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("auth", &self.inner.auth)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder for a client of the API at `base_url` (for example [`DEFAULT_BASE_URL`]).
+    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(base_url.into())
+    }
+
+    /// A client configured from `SHAREOFMODEL_BASE_URL` and `SHAREOFMODEL_API_KEY`; see
+    /// [`ClientBuilder::from_env`].
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The generated client, for every operation of the API. Its requests carry this client's
+    /// credentials, timeouts and user agent.
+    pub fn api(&self) -> &shareofmodel_client::Client {
+        &self.inner.api
+    }
+
+    /// The base URL requests go to, without a trailing `/`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Starts an upload of text assets and files to a workspace; see [`Upload`].
+    pub fn upload(&self, organization_id: Uuid, workspace_id: Uuid) -> Upload {
+        Upload::new(self.clone(), organization_id, workspace_id)
+    }
+
+    /// Every asset of a workspace. `include_email` asks for each creator's email.
+    pub async fn list_assets(
+        &self,
+        organization_id: Uuid,
+        workspace_id: Uuid,
+        include_email: bool,
+    ) -> Result<Vec<Asset>, Error> {
+        const OPERATION: &str = "list_assets";
+        let span = request_span(OPERATION, organization_id, workspace_id);
+        self.run(
+            OPERATION,
+            self.api()
+                .list_assets(&organization_id, &workspace_id, Some(include_email)),
+            |_| None,
+        )
+        .instrument(span)
+        .await
+    }
+
+    /// Archives the assets with these ids; returns the asset the server answers with (the API
+    /// documents a single asset).
+    pub async fn archive_assets(
+        &self,
+        organization_id: Uuid,
+        workspace_id: Uuid,
+        asset_ids: impl IntoIterator<Item = Uuid>,
+    ) -> Result<Asset, Error> {
+        const OPERATION: &str = "archive_assets";
+        let body = AssetArchiveRequest {
+            assets_ids: asset_ids.into_iter().map(|id| id.to_string()).collect(),
+        };
+        let span = request_span(OPERATION, organization_id, workspace_id);
+        self.run(
+            OPERATION,
+            self.api()
+                .archive_assets(&organization_id, &workspace_id, &body),
+            |_| None,
+        )
+        .instrument(span)
+        .await
+    }
+
+    pub(crate) fn redactor(&self) -> Redactor<'_> {
+        Redactor(self.inner.auth.as_ref().map(Auth::secret))
+    }
+
+    /// Awaits a generated call, maps its outcome and logs one line about it.
+    pub(crate) async fn run<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        request: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiError>>>,
+        decode_hint: fn(&[u8]) -> Option<String>,
+    ) -> Result<T, Error> {
+        let started = Instant::now();
+        let result = finish(operation, self.redactor(), request.await, decode_hint).await;
+        let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        match &result {
+            Ok(success) => tracing::info!(
+                status = success.status.as_u16(),
+                duration_ms,
+                request_id = success.request_id.as_deref(),
+                "request completed"
+            ),
+            Err(error) => {
+                tracing::info!(
+                    status = error.status().map(|s| s.as_u16()),
+                    duration_ms,
+                    request_id = error.request_id(),
+                    error = error.kind_name(),
+                    "request failed"
+                );
+                tracing::debug!(error = %error, "request failure");
+            }
+        }
+        result.map(|success| success.value)
+    }
+}
+
+pub(crate) fn request_span(
+    operation: &'static str,
+    organization_id: Uuid,
+    workspace_id: Uuid,
+) -> tracing::Span {
+    tracing::info_span!(
+        "shareofmodel_request",
+        operation,
+        organization_id = %organization_id,
+        workspace_id = %workspace_id,
+        text_assets = tracing::field::Empty,
+        files = tracing::field::Empty,
+        file_bytes = tracing::field::Empty,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_checked() {
+        assert_eq!(
+            normalize_base_url("http://127.0.0.1:8080/").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            normalize_base_url("https://x.test/api/").unwrap(),
+            "https://x.test/api"
+        );
+        for bad in [
+            "",
+            "api.shareofmodel.ai",
+            "ftp://x.test",
+            "https://u:p@x.test",
+            "https://x.test/?a=1",
+        ] {
+            let err = normalize_base_url(bad).unwrap_err();
+            assert!(matches!(err, Error::Config { .. }), "{bad}: {err}");
+            assert!(!err.to_string().contains(":p@"), "{err}");
+        }
+    }
+
+    #[test]
+    fn custom_reqwest_client_conflicts_are_refused() {
+        let err = Client::builder("http://127.0.0.1:1")
+            .auth(Auth::authorization("k3y"))
+            .reqwest_client(reqwest::Client::new())
+            .build()
+            .unwrap_err();
+        let text = format!("{err} {err:?}");
+        assert!(text.contains("auth") && !text.contains("k3y"), "{text}");
+    }
+}
