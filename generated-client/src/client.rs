@@ -387,6 +387,8 @@ Extensions used here (all read by the generator and the sandbox):
   (for example `assets[0]name`), which is what Django REST Framework's nested list
   serializers parse from a multipart body. The reference does not say which one the server
   uses; switch here and regenerate.
+- `x-no-limit` on a request string: why it has no `maxLength` (the reference states none).
+  `cargo xtask check` asks every request string for one or the other.
 - `x-at-least-one-of` on a form schema: the fields of which at least one must carry a
   value. The client refuses a form with none of them before sending it.
 

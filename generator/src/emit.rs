@@ -5,7 +5,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::lenient::OpenEnum;
-use crate::multipart::{FieldKind, FormField, FormStyle, MultipartOperation};
+use crate::multipart::{FieldKind, FormField, FormStyle, MultipartOperation, PathParamKind};
 use crate::{GenerateError, Options};
 
 /// The `Cargo.toml` of the generated crate.
@@ -13,7 +13,7 @@ const CARGO_TOML: &str = include_str!("../templates/Cargo.toml");
 /// The runtime pieces every multipart module shares (file parts, form errors).
 const MULTIPART_RUNTIME: &str = include_str!("../templates/multipart_runtime.rs");
 
-fn header(options: &Options, comment: &str) -> String {
+pub(crate) fn header(options: &Options, comment: &str) -> String {
     format!(
         "{comment} Generated from {} by `{}`. Do not edit by hand: change the spec or the \
          generator, then regenerate.\n",
@@ -100,7 +100,7 @@ pub(crate) fn client_rs(
     tokens: TokenStream,
     open_enums: &[OpenEnum],
     options: &Options,
-) -> Result<String, GenerateError> {
+) -> Result<(String, syn::File), GenerateError> {
     let mut file = parse_file(tokens, "src/client.rs")?;
     let types = file
         .items
@@ -118,27 +118,25 @@ pub(crate) fn client_rs(
         let parsed = parse_file(tokens, "src/client.rs")?;
         types.1.extend(parsed.items);
     }
-    Ok(format!(
-        "{}{}",
-        header(options, "//"),
-        prettyplease::unparse(&file)
-    ))
+    let text = format!("{}{}", header(options, "//"), prettyplease::unparse(&file));
+    Ok((text, file))
 }
 
 pub(crate) fn multipart_rs(
     operations: &[MultipartOperation],
     options: &Options,
-) -> Result<String, GenerateError> {
+) -> Result<(String, syn::File), GenerateError> {
     let mut tokens = TokenStream::new();
     for op in operations {
         tokens.extend(operation(op)?);
     }
     let file = parse_file(tokens, "src/multipart.rs")?;
-    Ok(format!(
+    let text = format!(
         "{}{MULTIPART_RUNTIME}\n{}",
         header(options, "//"),
         prettyplease::unparse(&file)
-    ))
+    );
+    Ok((text, file))
 }
 
 fn parse_file(tokens: TokenStream, file: &str) -> Result<syn::File, GenerateError> {
@@ -326,10 +324,10 @@ fn operation(op: &MultipartOperation) -> Result<TokenStream, GenerateError> {
         path_format.push_str("{}");
         rest = after;
         let id = ident(&param.name, &location)?;
-        params.push(if param.uuid {
-            quote!(#id: &'a ::uuid::Uuid)
-        } else {
-            quote!(#id: &'a str)
+        params.push(match param.kind {
+            PathParamKind::Uuid => quote!(#id: &'a ::uuid::Uuid),
+            PathParamKind::Str => quote!(#id: &'a str),
+            PathParamKind::Integer => quote!(#id: i64),
         });
         path_args.push(quote!(encode_path(&#id.to_string())));
         param_docs.push_str(&format!(

@@ -88,7 +88,7 @@ fn remove_operations(raw: &mut Value, multipart: &[MultipartOperation]) {
 }
 
 /// The schema names referenced under any key of `sections` in the paths and components.
-fn refs_in_sections(raw: &Value, sections: &[&str]) -> BTreeSet<String> {
+pub(crate) fn refs_in_sections(raw: &Value, sections: &[&str]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut parts = Vec::new();
     if let Some(Value::Object(paths)) = raw.get("paths") {
@@ -161,7 +161,7 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
 }
 
 /// The schemas reachable from `roots` through `$ref`s.
-fn closure(schemas: &Value, roots: BTreeSet<String>) -> BTreeSet<String> {
+pub(crate) fn closure(schemas: &Value, roots: BTreeSet<String>) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut pending: Vec<String> = roots.into_iter().collect();
     while let Some(name) = pending.pop() {

@@ -17,11 +17,14 @@
 #![deny(missing_docs)]
 
 mod bypass;
+pub mod diff;
 mod emit;
 mod error;
 pub mod lenient;
+pub mod lint;
 pub mod multipart;
 pub mod spec;
+mod surface;
 
 use std::collections::BTreeMap;
 
@@ -69,14 +72,25 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, GenerateEr
         "src/lib.rs".to_owned(),
         emit::lib_rs(options, &info.title, &info.version),
     );
+    let (client_rs, client_file) = emit::client_rs(client_tokens, &open_enums, options)?;
+    let (multipart_rs, _) = emit::multipart_rs(&multipart_ops, options)?;
+    // The surface is read back from the text, so that it also covers the runtime template.
+    let multipart_file =
+        syn::parse_file(&multipart_rs).map_err(|e| GenerateError::InvalidOutput {
+            file: "src/multipart.rs".to_owned(),
+            reason: e.to_string(),
+        })?;
     files.insert(
-        "src/client.rs".to_owned(),
-        emit::client_rs(client_tokens, &open_enums, options)?,
+        "API.md".to_owned(),
+        surface::api_md(
+            &document,
+            &client_file,
+            &multipart_file,
+            &emit::header(options, ""),
+        ),
     );
-    files.insert(
-        "src/multipart.rs".to_owned(),
-        emit::multipart_rs(&multipart_ops, options)?,
-    );
+    files.insert("src/client.rs".to_owned(), client_rs);
+    files.insert("src/multipart.rs".to_owned(), multipart_rs);
     for text in files.values_mut() {
         *text = normalise(text);
     }

@@ -69,10 +69,21 @@ pub struct MultipartOperation {
 pub struct PathParam {
     /// The name in the template.
     pub name: String,
-    /// Whether it is a UUID (`&uuid::Uuid`) rather than a string (`&str`).
-    pub uuid: bool,
+    /// Its Rust type.
+    pub kind: PathParamKind,
     /// Its description.
     pub description: Option<String>,
+}
+
+/// The Rust type of a path parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathParamKind {
+    /// `format: uuid`: `&uuid::Uuid`.
+    Uuid,
+    /// Any other string: `&str`.
+    Str,
+    /// An integer: `i64`.
+    Integer,
 }
 
 /// One property of the form schema.
@@ -519,16 +530,22 @@ fn read_path_param(
         ));
     };
     let (_, schema) = document.schema(schema, id)?;
-    let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
-        return Err(GenerateError::unsupported(
-            &at,
-            "a path parameter that is not a string",
-        ));
+    let kind = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => match &string.format {
+            VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => PathParamKind::Uuid,
+            _ => PathParamKind::Str,
+        },
+        SchemaKind::Type(Type::Integer(_)) => PathParamKind::Integer,
+        _ => {
+            return Err(GenerateError::unsupported(
+                &at,
+                "a path parameter that is neither a string nor an integer",
+            ));
+        }
     };
-    let uuid = matches!(&string.format, VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid");
     Ok(PathParam {
         name: data.name.clone(),
-        uuid,
+        kind,
         description: data.description.clone(),
     })
 }

@@ -36,6 +36,7 @@ fn the_real_spec_generates_the_same_bytes_every_time() {
     assert_eq!(
         names,
         [
+            "API.md",
             "Cargo.toml",
             "src/client.rs",
             "src/lib.rs",

@@ -21,8 +21,38 @@ struct Cli {
 enum Command {
     /// Regenerate the client crate from the spec (atomically: on error nothing is written).
     Regen(Paths),
-    /// Regenerate in memory and fail if the checked-in client differs.
+    /// Lint the spec, regenerate in memory and fail if the checked-in client differs.
     Check(Paths),
+    /// Report what a spec change does to users of the client, classified breaking/compatible.
+    Diff(DiffArgs),
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// A git revision to compare the working tree's spec with (default: the merge base with
+    /// `main`), or two spec files to compare with each other.
+    #[arg(num_args = 0..=2)]
+    against: Vec<String>,
+    /// The spec in the working tree.
+    #[arg(long, default_value_os_t = workspace_root().join("openapi.yaml"))]
+    spec: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    format: Format,
+    /// Exit with status 1 when the report has a change of this impact.
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    Breaking,
 }
 
 #[derive(clap::Args)]
@@ -47,6 +77,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Regen(paths) => regen(&paths),
         Command::Check(paths) => check(&paths),
+        Command::Diff(args) => diff(&args),
     };
     match result {
         Ok(code) => code,
@@ -122,6 +153,21 @@ fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> Result<()> 
 const DIFF_LINES: usize = 40;
 
 fn check(paths: &Paths) -> Result<ExitCode> {
+    let text = fs::read_to_string(&paths.spec)
+        .with_context(|| format!("cannot read the spec at {}", paths.spec.display()))?;
+    let findings = shareofmodel_generator::lint::lint(&text)
+        .with_context(|| format!("{} cannot be linted", paths.spec.display()))?;
+    if !findings.is_empty() {
+        eprintln!(
+            "{} has {} lint finding(s):",
+            paths.spec.display(),
+            findings.len()
+        );
+        for finding in &findings {
+            eprintln!("  {finding}");
+        }
+        return Ok(ExitCode::FAILURE);
+    }
     let output = generate_from(paths)?;
     let on_disk = read_tree(&paths.out)?;
     let mut differing = Vec::new();
@@ -203,4 +249,94 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>> {
         }
     }
     Ok(out)
+}
+
+fn diff(args: &DiffArgs) -> Result<ExitCode> {
+    let (old_name, old_text, new_name, new_text) = match args.against.as_slice() {
+        [old, new] => (
+            old.clone(),
+            read(Path::new(old))?,
+            new.clone(),
+            read(Path::new(new))?,
+        ),
+        [one] if Path::new(one).is_file() => (
+            one.clone(),
+            read(Path::new(one))?,
+            display(&args.spec),
+            read(&args.spec)?,
+        ),
+        [revision] => {
+            let text = git_show(revision, &args.spec)?;
+            (
+                revision.clone(),
+                text,
+                display(&args.spec),
+                read(&args.spec)?,
+            )
+        }
+        _ => {
+            let base = merge_base()?;
+            let text = git_show(&base, &args.spec)?;
+            (base, text, display(&args.spec), read(&args.spec)?)
+        }
+    };
+    let report = shareofmodel_generator::diff::diff(&old_text, &new_text)
+        .context("the specs cannot be compared")?;
+    match args.format {
+        Format::Markdown => print!("{}", report.to_markdown(&old_name, &new_name)),
+        Format::Json => println!("{}", report.to_json()),
+    }
+    let failed = matches!(args.fail_on, Some(FailOn::Breaking)) && report.breaking() > 0;
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn read(path: &Path) -> Result<String> {
+    fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn display(path: &Path) -> String {
+    path.strip_prefix(workspace_root())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+fn git(args: &[&str]) -> Result<String> {
+    let output = std::process::Command::new("git")
+        .args(args)
+        .current_dir(workspace_root())
+        .output()
+        .context("cannot run git")?;
+    if !output.status.success() {
+        bail!(
+            "`git {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The merge base with `main` (or `origin/main` in a CI checkout), else `HEAD`.
+fn merge_base() -> Result<String> {
+    for branch in ["main", "origin/main"] {
+        if let Ok(base) = git(&["merge-base", "HEAD", branch]) {
+            return Ok(base.trim().to_owned());
+        }
+    }
+    Ok("HEAD".to_owned())
+}
+
+fn git_show(revision: &str, spec: &Path) -> Result<String> {
+    let relative = spec
+        .strip_prefix(workspace_root())
+        .unwrap_or(spec)
+        .to_string_lossy()
+        .replace('\\', "/");
+    git(&["show", &format!("{revision}:{relative}")])
+        .with_context(|| format!("cannot read {relative} at revision `{revision}`"))
 }
