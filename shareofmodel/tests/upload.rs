@@ -433,3 +433,62 @@ async fn the_key_never_shows_in_debug_or_errors() {
     assert!(!text.contains(key), "{text}");
     assert_eq!(sandbox.created_count(), 0);
 }
+
+/// A server that answers every request with `status` and `body`, on loopback.
+async fn canned(status: u16, body: serde_json::Value) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new().fallback(move || {
+        let body = body.clone();
+        async move {
+            (
+                axum::http::StatusCode::from_u16(status).unwrap(),
+                axum::Json(body),
+            )
+        }
+    });
+    let handle = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (url, handle)
+}
+
+#[tokio::test]
+async fn responses_beyond_the_spec_still_yield_the_created_assets() {
+    // Strict in what we send, tolerant in what we accept: an over-long name, an enum value the
+    // spec does not list, and an unknown field must not make a created asset unreadable.
+    let long_name = "n".repeat(300);
+    let id = uuid::Uuid::new_v4();
+    let (url, server) = canned(
+        201,
+        serde_json::json!([{
+            "id": id,
+            "name": long_name,
+            "content_url": format!("https://cdn.example.invalid/{}", "p".repeat(300)),
+            "content_type": "audio",
+            "content": "",
+            "tags": ["t".repeat(400)],
+            "brand_new_field": {"x": 1},
+        }]),
+    )
+    .await;
+    let client = Client::builder(url)
+        .auth(Auth::authorization("k"))
+        .build()
+        .unwrap();
+    let created = client
+        .upload(uuid::Uuid::new_v4(), uuid::Uuid::new_v4())
+        .text("n", "c")
+        .send()
+        .await
+        .expect("a 201 with surprising values is still a success");
+    server.abort();
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0].id, id);
+    assert_eq!(created[0].name, long_name);
+    assert_eq!(
+        created[0].content_type,
+        ContentTypeEnum::Unknown("audio".to_owned())
+    );
+    assert_eq!(created[0].tags[0].chars().count(), 400);
+}
