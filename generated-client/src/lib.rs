@@ -15,6 +15,8 @@
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
+pub mod hooks;
+#[rustfmt::skip]
 pub mod multipart;
 
 pub use client::*;

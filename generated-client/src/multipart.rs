@@ -594,6 +594,7 @@ Arguments:
             .multipart(form)
             .headers(header_map)
             .build()?;
+        crate::hooks::apply(&self.inner, &mut request);
         let info = OperationInfo {
             operation_id: "create_assets",
         };

@@ -12,6 +12,8 @@ use crate::{GenerateError, Options};
 const CARGO_TOML: &str = include_str!("../templates/Cargo.toml");
 /// The runtime pieces every multipart module shares (file parts, form errors).
 const MULTIPART_RUNTIME: &str = include_str!("../templates/multipart_runtime.rs");
+/// The request hook every operation runs (see the template's own docs).
+const HOOKS: &str = include_str!("../templates/hooks.rs");
 
 pub(crate) fn header(options: &Options, comment: &str) -> String {
     format!(
@@ -45,6 +47,8 @@ pub(crate) fn lib_rs(options: &Options, spec_title: &str, spec_version: &str) ->
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
+pub mod hooks;
+#[rustfmt::skip]
 pub mod multipart;
 
 pub use client::*;
@@ -55,6 +59,10 @@ pub use reqwest;
     )
 }
 
+pub(crate) fn hooks_rs(options: &Options) -> String {
+    format!("{}{HOOKS}", header(options, "//"))
+}
+
 pub(crate) fn run_progenitor(
     api: openapiv3::OpenAPI,
     open_enums: &[OpenEnum],
@@ -63,7 +71,11 @@ pub(crate) fn run_progenitor(
     settings
         .with_interface(progenitor::InterfaceStyle::Positional)
         .with_tag(progenitor::TagStyle::Merged)
-        .with_map_type("::std::collections::BTreeMap");
+        .with_map_type("::std::collections::BTreeMap")
+        // Credentials that change over time are set per request by a hook from outside the
+        // crate (see templates/hooks.rs), not baked into the reqwest client's default headers.
+        .with_inner_type(quote!(crate::hooks::Hooks))
+        .with_pre_hook(quote!(crate::hooks::apply));
     for open in open_enums {
         let impls = [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr];
         settings.with_replacement(
@@ -442,6 +454,7 @@ fn operation(op: &MultipartOperation) -> Result<TokenStream, GenerateError> {
                     .multipart(form)
                     .headers(header_map)
                     .build()?;
+                crate::hooks::apply(&self.inner, &mut request);
                 let info = OperationInfo { operation_id: #operation_id };
                 self.pre(&mut request, &info).await?;
                 let result = self.exec(request, &info).await;

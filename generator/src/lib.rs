@@ -68,6 +68,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, GenerateEr
 
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), emit::cargo_toml(options));
+    files.insert("src/hooks.rs".to_owned(), emit::hooks_rs(options));
     files.insert(
         "src/lib.rs".to_owned(),
         emit::lib_rs(options, &info.title, &info.version),

@@ -39,6 +39,7 @@ fn the_real_spec_generates_the_same_bytes_every_time() {
             "API.md",
             "Cargo.toml",
             "src/client.rs",
+            "src/hooks.rs",
             "src/lib.rs",
             "src/multipart.rs"
         ]

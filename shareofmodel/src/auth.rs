@@ -56,18 +56,26 @@ impl From<&str> for Secret {
 
 /// How requests authenticate: the value of the `Authorization` header.
 ///
-/// The API reference's samples send the API key as-is (`Authorization: <api-key>`); its
-/// authentication guide sends a short-lived JWT as `Authorization: Bearer <token>`. Both are
-/// available. The header value is marked sensitive, so `reqwest` never prints it either.
+/// - [`Auth::api_key`], as the authentication guide describes: the key is exchanged at
+///   `POST /v1/auth/token` for a short-lived access token, sent as `Bearer <token>`. The token
+///   is cached and shared by every request of the client; when the server answers 401 on it,
+///   the client exchanges the key once more (one exchange however many requests are in
+///   flight) and sends the request again, once.
+/// - [`Auth::bearer`]: an access token you obtained yourself.
+/// - [`Auth::authorization`]: a raw header value, sent as-is, as the API reference's curl
+///   samples send an API key (`Authorization: <api-key>`).
+///
+/// Header values are marked sensitive, so `reqwest` never prints them either.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Auth(Scheme);
+pub struct Auth(pub(crate) Scheme);
 
 // Private, so that a later scheme (exchanging an API key for a JWT) is an added variant and not
 // a breaking change.
 #[derive(Clone, PartialEq, Eq)]
-enum Scheme {
+pub(crate) enum Scheme {
     Authorization(Secret),
     Bearer(Secret),
+    ApiKey(Secret),
 }
 
 impl Auth {
@@ -82,38 +90,54 @@ impl Auth {
         Self(Scheme::Bearer(token.into()))
     }
 
+    /// Exchanges the API key for an access token (and again when it expires), and sends
+    /// `Authorization: Bearer <token>`, as the authentication guide describes.
+    pub fn api_key(key: impl Into<Secret>) -> Self {
+        Self(Scheme::ApiKey(key.into()))
+    }
+
+    /// Whether this scheme exchanges an API key for tokens.
+    pub(crate) fn exchanges(&self) -> bool {
+        matches!(self.0, Scheme::ApiKey(_))
+    }
+
     /// The credential this scheme sends.
     pub fn secret(&self) -> &Secret {
         match &self.0 {
-            Scheme::Authorization(secret) | Scheme::Bearer(secret) => secret,
+            Scheme::Authorization(secret) | Scheme::Bearer(secret) | Scheme::ApiKey(secret) => {
+                secret
+            }
         }
     }
 
     /// The `Authorization` header value, marked sensitive.
     ///
     /// Fails (without quoting the credential) when it is empty or holds characters that an
-    /// HTTP header cannot carry.
+    /// HTTP header cannot carry, and for [`Auth::api_key`], whose header value is a token that
+    /// only the client's exchange knows.
     pub fn header_value(&self) -> Result<HeaderValue, Error> {
-        let secret = self.secret();
-        if secret.expose().trim().is_empty() {
+        self.check()?;
+        match &self.0 {
+            Scheme::Authorization(secret) => sensitive(secret.expose()),
+            Scheme::Bearer(token) => bearer_value(token.expose()),
+            Scheme::ApiKey(_) => Err(Error::config(
+                "credentials",
+                "an API key is exchanged for a token by the client itself, so it has no fixed \
+                 header value; use Auth::bearer with a token, or let Client send the requests",
+            )),
+        }
+    }
+
+    /// Refuses an empty credential or one an HTTP header (or the exchange body) cannot carry.
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        let secret = self.secret().expose();
+        if secret.trim().is_empty() {
             return Err(Error::config(
                 "credentials",
                 "the credential is empty; pass your API key or access token",
             ));
         }
-        let text = match &self.0 {
-            Scheme::Authorization(secret) => secret.expose().to_owned(),
-            Scheme::Bearer(token) => format!("Bearer {}", token.expose()),
-        };
-        let mut value = HeaderValue::from_str(&text).map_err(|_| {
-            Error::config(
-                "credentials",
-                "the credential holds characters an HTTP header cannot carry (control \
-                 characters or non-ASCII); check that it was copied whole and without line breaks",
-            )
-        })?;
-        value.set_sensitive(true);
-        Ok(value)
+        sensitive(secret).map(drop)
     }
 
     /// A header map holding only the `Authorization` header, for a `reqwest::Client` you build
@@ -126,6 +150,23 @@ impl Auth {
     }
 }
 
+/// `Bearer <token>`, marked sensitive.
+pub(crate) fn bearer_value(token: &str) -> Result<HeaderValue, Error> {
+    sensitive(&format!("Bearer {token}"))
+}
+
+fn sensitive(text: &str) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(text).map_err(|_| {
+        Error::config(
+            "credentials",
+            "the credential holds characters an HTTP header cannot carry (control \
+             characters or non-ASCII); check that it was copied whole and without line breaks",
+        )
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
 impl fmt::Debug for Auth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
@@ -133,6 +174,7 @@ impl fmt::Debug for Auth {
                 f.debug_tuple("Auth::Authorization").field(secret).finish()
             }
             Scheme::Bearer(secret) => f.debug_tuple("Auth::Bearer").field(secret).finish(),
+            Scheme::ApiKey(secret) => f.debug_tuple("Auth::ApiKey").field(secret).finish(),
         }
     }
 }

@@ -7,13 +7,15 @@ use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 use shareofmodel_client::ResponseValue;
+use shareofmodel_client::hooks::Hooks;
 use shareofmodel_client::progenitor_client;
 use shareofmodel_client::types::{ApiError, Asset, AssetArchiveRequest};
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::error::{Redactor, finish};
-use crate::{Auth, Error, Upload};
+use crate::credentials::{CredentialHook, Credentials};
+use crate::error::{Redactor, Success, finish};
+use crate::{Auth, Error, RetryPolicy, TimeoutPhase, TransportKind, Upload};
 
 /// The production base URL, used when none is configured.
 ///
@@ -44,6 +46,8 @@ pub struct ClientBuilder {
     read_timeout: Option<Duration>,
     user_agent: Option<String>,
     reqwest_client: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    allow_insecure_http: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -58,6 +62,8 @@ impl fmt::Debug for ClientBuilder {
                 "reqwest_client",
                 &self.reqwest_client.as_ref().map(|_| "custom"),
             )
+            .field("retry", &self.retry)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }
 }
@@ -71,12 +77,14 @@ impl ClientBuilder {
             read_timeout: None,
             user_agent: None,
             reqwest_client: None,
+            retry: RetryPolicy::default(),
+            allow_insecure_http: false,
         }
     }
 
     /// A builder configured from the environment:
     /// - `SHAREOFMODEL_BASE_URL`, the base URL (default [`DEFAULT_BASE_URL`]);
-    /// - `SHAREOFMODEL_API_KEY`, required, sent as-is with [`Auth::authorization`].
+    /// - `SHAREOFMODEL_API_KEY`, required, exchanged for access tokens ([`Auth::api_key`]).
     ///
     /// Fails with [`Error::Config`] naming the variable that is missing or unreadable.
     pub fn from_env() -> Result<Self, Error> {
@@ -98,7 +106,7 @@ impl ClientBuilder {
             }
             Some(key) => key,
         };
-        Ok(Self::new(base_url).auth(Auth::authorization(key)))
+        Ok(Self::new(base_url).auth(Auth::api_key(key)))
     }
 
     /// The credentials every request carries.
@@ -126,12 +134,25 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends every request with this `reqwest::Client`, used exactly as it is.
+    /// When and how often failed requests are sent again (see [`RetryPolicy`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Allows a plain `http://` base URL to a host other than this machine. Without it,
+    /// [`build`](Self::build) refuses one, since credentials would travel in clear text.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Sends every request with this `reqwest::Client` (a proxy, custom TLS roots...).
     ///
-    /// A built `reqwest::Client` cannot be changed, so the wrapper cannot add credentials,
-    /// timeouts or a user agent to it: configure them on it yourself, for example with
-    /// `reqwest::Client::builder().default_headers(auth.default_headers()?)`. Combining this
-    /// with [`auth`](Self::auth), the timeouts or [`user_agent`](Self::user_agent) makes
+    /// Credentials ([`auth`](Self::auth)) and retries still apply. A built `reqwest::Client`
+    /// cannot be changed, so the timeouts and the user agent cannot: configure them on it
+    /// yourself; combining this with [`connect_timeout`](Self::connect_timeout),
+    /// [`read_timeout`](Self::read_timeout) or [`user_agent`](Self::user_agent) makes
     /// [`build`](Self::build) fail rather than silently ignore them. Avoid a total request
     /// timeout on it (`reqwest::ClientBuilder::timeout`): it would cut long uploads short.
     pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
@@ -149,9 +170,6 @@ impl ClientBuilder {
         let http = match self.reqwest_client {
             Some(client) => {
                 let mut conflicts = Vec::new();
-                if self.auth.is_some() {
-                    conflicts.push("auth");
-                }
                 if self.connect_timeout.is_some() {
                     conflicts.push("connect_timeout");
                 }
@@ -166,8 +184,7 @@ impl ClientBuilder {
                         "reqwest_client",
                         format!(
                             "a custom reqwest client is used as it is, so {} cannot be applied to it; \
-                             configure them on the reqwest client (Auth::default_headers gives the \
-                             credentials header) and drop them from this builder",
+                             configure them on the reqwest client and drop them from this builder",
                             conflicts.join(", ")
                         ),
                     ));
@@ -175,15 +192,12 @@ impl ClientBuilder {
                 client
             }
             None => {
-                let mut builder = reqwest::Client::builder()
+                let builder = reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                     .read_timeout(self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT))
                     .user_agent(self.user_agent.clone().unwrap_or_else(|| {
                         format!("shareofmodel-rust/{}", env!("CARGO_PKG_VERSION"))
                     }));
-                if let Some(auth) = &self.auth {
-                    builder = builder.default_headers(auth.default_headers()?);
-                }
                 if let Some(agent) = &self.user_agent
                     && reqwest::header::HeaderValue::from_str(agent).is_err()
                 {
@@ -201,34 +215,45 @@ impl ClientBuilder {
             }
         };
 
-        if self.auth.is_some() {
-            warn_if_plain_http(&base_url);
+        if !self.allow_insecure_http && !is_secure_or_local(&base_url) {
+            return Err(Error::config(
+                "base URL",
+                "uses plain http to a host other than this machine, so credentials would travel \
+                 in clear text; use https, or call ClientBuilder::allow_insecure_http(true)",
+            ));
         }
 
+        let credentials = Credentials::new(self.auth)?;
+        let hooks = Hooks::new(CredentialHook(credentials.clone()));
         Ok(Client {
             inner: Arc::new(Inner {
-                api: shareofmodel_client::Client::new_with_client(&base_url, http),
+                api: shareofmodel_client::Client::new_with_client(&base_url, http.clone(), hooks),
+                // The exchange must not carry a stale token.
+                exchanger: shareofmodel_client::Client::new_with_client(
+                    &base_url,
+                    http,
+                    Hooks::none(),
+                ),
                 base_url,
-                auth: self.auth,
+                credentials,
+                retry: self.retry,
             }),
         })
     }
 }
 
-/// Credentials sent in clear text to anything but this machine deserve a warning.
-fn warn_if_plain_http(base_url: &str) {
+/// `https`, or `http` to this machine (loopback), where nothing travels over a network.
+fn is_secure_or_local(base_url: &str) -> bool {
     let Ok(url) = reqwest::Url::parse(base_url) else {
-        return;
+        return false;
     };
     let host = url.host_str().unwrap_or_default();
     let bare = host.trim_start_matches('[').trim_end_matches(']');
-    let loopback = host == "localhost"
+    let loopback = host.eq_ignore_ascii_case("localhost")
         || bare
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback());
-    if url.scheme() == "http" && !loopback {
-        tracing::warn!(host, "credentials will be sent over plain http; use https");
-    }
+    url.scheme() == "https" || loopback
 }
 
 fn env_var(name: &str) -> Result<Option<String>, Error> {
@@ -294,15 +319,18 @@ pub struct Client {
 
 struct Inner {
     api: shareofmodel_client::Client,
+    exchanger: shareofmodel_client::Client,
     base_url: String,
-    auth: Option<Auth>,
+    credentials: Arc<Credentials>,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("auth", &self.inner.auth)
+            .field("auth", &self.inner.credentials.auth())
+            .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
 }
@@ -320,9 +348,20 @@ impl Client {
     }
 
     /// The generated client, for every operation of the API. Its requests carry this client's
-    /// credentials, timeouts and user agent.
+    /// credentials (for an API key that is exchanged, once [`authenticate`](Self::authenticate)
+    /// has run), timeouts and user agent; they are not retried.
     pub fn api(&self) -> &shareofmodel_client::Client {
         &self.inner.api
+    }
+
+    /// Makes sure credentials are in force: for [`Auth::api_key`], exchanges the key unless a
+    /// valid token is cached. The wrapper's own operations do this by themselves.
+    pub async fn authenticate(&self) -> Result<(), Error> {
+        self.inner
+            .credentials
+            .ensure(&self.inner.exchanger)
+            .await
+            .map(drop)
     }
 
     /// The base URL requests go to, without a trailing `/`.
@@ -346,8 +385,12 @@ impl Client {
         let span = request_span(OPERATION, organization_id, workspace_id);
         self.run(
             OPERATION,
-            self.api()
-                .list_assets(&organization_id, &workspace_id, Some(include_email)),
+            || async {
+                Ok(self
+                    .api()
+                    .list_assets(&organization_id, &workspace_id, Some(include_email))
+                    .await)
+            },
             |_| None,
         )
         .instrument(span)
@@ -369,27 +412,126 @@ impl Client {
         let span = request_span(OPERATION, organization_id, workspace_id);
         self.run(
             OPERATION,
-            self.api()
-                .archive_assets(&organization_id, &workspace_id, &body),
+            || async {
+                Ok(self
+                    .api()
+                    .archive_assets(&organization_id, &workspace_id, &body)
+                    .await)
+            },
             |_| None,
         )
         .instrument(span)
         .await
     }
 
-    pub(crate) fn redactor(&self) -> Redactor<'_> {
-        Redactor(self.inner.auth.as_ref().map(Auth::secret))
+    pub(crate) fn redactor(&self) -> Redactor {
+        self.inner.credentials.redactor()
     }
 
-    /// Awaits a generated call, maps its outcome and logs one line about it.
-    pub(crate) async fn run<T: DeserializeOwned>(
+    /// Sends a request built by `send` (once per attempt, so a form is rebuilt from its
+    /// sources each time), retrying only where the server cannot have acted on it.
+    pub(crate) async fn run<T, F, Fut>(
         &self,
         operation: &'static str,
-        request: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiError>>>,
+        mut send: F,
         decode_hint: fn(&[u8]) -> Option<String>,
-    ) -> Result<T, Error> {
+    ) -> Result<T, Error>
+    where
+        T: DeserializeOwned,
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Generated<T>, Error>>,
+    {
+        let policy = self.inner.retry;
+        let mut attempt = 0u32;
+        let mut waited = Duration::ZERO;
+        let mut refreshed = false;
+        loop {
+            attempt += 1;
+            let (error, generation) = match self.attempt(operation, &mut send, decode_hint).await {
+                Ok(success) => return Ok(success.value),
+                Err(pair) => pair,
+            };
+
+            // A refused token that this client exchanged: exchange once more, send once more.
+            if let Error::Unauthorized {
+                after_refresh: false,
+                ..
+            } = &error
+                && self.inner.credentials.exchanges()
+            {
+                if refreshed {
+                    return Err(mark_refreshed(error));
+                }
+                if let Some(generation) = generation {
+                    self.inner.credentials.invalidate(generation);
+                }
+                refreshed = true;
+                attempt -= 1;
+                tracing::info!(
+                    operation,
+                    reason = "the access token was refused (401)",
+                    delay_ms = 0u64,
+                    "exchanging the API key again, then retrying"
+                );
+                continue;
+            }
+
+            let delay = match &error {
+                Error::RateLimited {
+                    retry_after: Some(delay),
+                    ..
+                } if *delay > policy.max_retry_after => return Err(error),
+                Error::RateLimited { retry_after, .. } => {
+                    retry_after.unwrap_or_else(|| policy.backoff(attempt))
+                }
+                Error::Transport {
+                    kind: TransportKind::Connect,
+                    ..
+                }
+                | Error::Timeout {
+                    phase: TimeoutPhase::Connect,
+                    ..
+                } => policy.backoff(attempt),
+                _ => return Err(error),
+            };
+            if attempt >= policy.max_attempts || waited + delay > policy.max_total_backoff {
+                return Err(error);
+            }
+            tracing::info!(
+                operation,
+                attempt,
+                reason = error.kind_name(),
+                status = error.status().map(|s| s.as_u16()),
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                "retrying: the server cannot have acted on the request"
+            );
+            tokio::time::sleep(delay).await;
+            waited += delay;
+        }
+    }
+
+    /// One attempt: credentials, the request, its outcome and one log line. On failure, also
+    /// the generation of the credentials the request carried.
+    async fn attempt<T, F, Fut>(
+        &self,
+        operation: &'static str,
+        send: &mut F,
+        decode_hint: fn(&[u8]) -> Option<String>,
+    ) -> Result<Success<T>, (Error, Option<u64>)>
+    where
+        T: DeserializeOwned,
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Generated<T>, Error>>,
+    {
+        let generation = self
+            .inner
+            .credentials
+            .ensure(&self.inner.exchanger)
+            .await
+            .map_err(|e| (e, None))?;
         let started = Instant::now();
-        let result = finish(operation, self.redactor(), request.await, decode_hint).await;
+        let response = send().await.map_err(|e| (e, None))?;
+        let result = finish(operation, &self.redactor(), response, decode_hint).await;
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         match &result {
             Ok(success) => tracing::info!(
@@ -409,7 +551,27 @@ impl Client {
                 tracing::debug!(error = %error, "request failure");
             }
         }
-        result.map(|success| success.value)
+        result.map_err(|e| (e, Some(generation)))
+    }
+}
+
+/// What a generated operation returns.
+pub(crate) type Generated<T> = Result<ResponseValue<T>, progenitor_client::Error<ApiError>>;
+
+fn mark_refreshed(error: Error) -> Error {
+    match error {
+        Error::Unauthorized {
+            operation,
+            detail,
+            request_id,
+            ..
+        } => Error::Unauthorized {
+            operation,
+            detail,
+            after_refresh: true,
+            request_id,
+        },
+        other => other,
     }
 }
 
@@ -460,10 +622,46 @@ mod tests {
     fn custom_reqwest_client_conflicts_are_refused() {
         let err = Client::builder("http://127.0.0.1:1")
             .auth(Auth::authorization("k3y"))
+            .read_timeout(Duration::from_secs(1))
             .reqwest_client(reqwest::Client::new())
             .build()
             .unwrap_err();
         let text = format!("{err} {err:?}");
-        assert!(text.contains("auth") && !text.contains("k3y"), "{text}");
+        assert!(
+            text.contains("read_timeout") && !text.contains("k3y"),
+            "{text}"
+        );
+        // Credentials combine with a custom client: they are set per request.
+        Client::builder("http://127.0.0.1:1")
+            .auth(Auth::authorization("k3y"))
+            .reqwest_client(reqwest::Client::new())
+            .build()
+            .unwrap();
+    }
+
+    #[test]
+    fn plain_http_is_for_this_machine_only() {
+        for local in [
+            "http://127.0.0.1:1",
+            "http://localhost:8",
+            "http://[::1]:9",
+            "https://x.test",
+        ] {
+            assert!(is_secure_or_local(local), "{local}");
+            Client::builder(local).build().unwrap();
+        }
+        for remote in [
+            "http://api.shareofmodel.ai",
+            "http://10.0.0.1",
+            "http://127.0.0.1.nip.test",
+        ] {
+            assert!(!is_secure_or_local(remote), "{remote}");
+            let err = Client::builder(remote).build().unwrap_err();
+            assert!(err.to_string().contains("allow_insecure_http"), "{err}");
+            Client::builder(remote)
+                .allow_insecure_http(true)
+                .build()
+                .unwrap();
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The crate's one error type, and the mapping from the generated client's errors into it.
 
 use std::fmt;
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
@@ -9,7 +10,7 @@ use shareofmodel_client::multipart::create_assets;
 use shareofmodel_client::progenitor_client;
 use shareofmodel_client::types::ApiError;
 
-use crate::Secret;
+use crate::retry;
 
 /// How many bytes of an unexpected response body an error keeps.
 const SNIPPET_BYTES: usize = 512;
@@ -24,7 +25,14 @@ const SUCCESS_BODY_LIMIT: usize = 16 * 1024 * 1024;
 const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// Everything that can go wrong in this crate. Each variant says what failed, on which input,
+/// Everything that can go wrong in this crate. Each variant says what failed, on which input,
 /// and what to do about it; none ever contains a credential.
+///
+/// Whether a failed request may be sent again is part of the variant: only
+/// [`Error::RateLimited`] and connection failures ([`Error::Transport`] with
+/// [`TransportKind::Connect`], [`Error::Timeout`] with [`TimeoutPhase::Connect`]) are safe for an
+/// upload, and the client already retries those within its [`RetryPolicy`](crate::RetryPolicy).
+/// After [`Error::OutcomeUnknown`], list the workspace's assets before sending again.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -37,29 +45,141 @@ pub enum Error {
         problem: Problem,
     },
 
-    /// The server answered with an error status and an error body it documents.
-    #[error("{}", http_message(.operation, *.status, .detail.as_deref(), .code.as_deref(), .errors, .request_id.as_deref()))]
-    Http {
+    /// The server refused the request as invalid (400), with Django REST Framework's field
+    /// errors parsed.
+    #[error("{operation}: the server rejected the request{}; fix the inputs named and send again{}", said(.detail.as_deref(), .errors), rid(.request_id.as_deref()))]
+    Rejected {
         /// The operation, e.g. `create_assets`.
+        operation: &'static str,
+        /// The body's `detail` message, when it has one.
+        detail: Option<String>,
+        /// The per-field messages (`field` is `None` for `non_field_errors`).
+        errors: Vec<FieldError>,
+        /// The server's `x-request-id`, when it sent one.
+        request_id: Option<String>,
+    },
+
+    /// The credentials were refused (401). `after_refresh` tells that a freshly exchanged
+    /// token was refused too, so the API key itself is rejected.
+    #[error("{operation}: the server refused the credentials{}; {}{}", said(.detail.as_deref(), &[]), if *.after_refresh { "a freshly exchanged token was refused too, so the API key is rejected: check it (console → API keys) and that it is not revoked" } else { "check the API key or token: it is missing, wrong or expired" }, rid(.request_id.as_deref()))]
+    Unauthorized {
+        /// The operation.
+        operation: &'static str,
+        /// The body's `detail` message.
+        detail: Option<String>,
+        /// Whether the client had just exchanged the key for a new token.
+        after_refresh: bool,
+        /// The server's `x-request-id`, when it sent one.
+        request_id: Option<String>,
+    },
+
+    /// The credentials lack the permission (403).
+    #[error("{operation}: the credentials lack permission for this organization or workspace{}; use a key with the needed role (workspace editor or higher to create){}", said(.detail.as_deref(), &[]), rid(.request_id.as_deref()))]
+    Forbidden {
+        /// The operation.
+        operation: &'static str,
+        /// The body's `detail` message.
+        detail: Option<String>,
+        /// The server's `x-request-id`, when it sent one.
+        request_id: Option<String>,
+    },
+
+    /// The organization, workspace or asset does not exist (404).
+    #[error("{operation}: not found{}; check the organization, workspace and asset ids{}", said(.detail.as_deref(), &[]), rid(.request_id.as_deref()))]
+    NotFound {
+        /// The operation.
+        operation: &'static str,
+        /// The body's `detail` message.
+        detail: Option<String>,
+        /// The server's `x-request-id`, when it sent one.
+        request_id: Option<String>,
+    },
+
+    /// The request body is larger than the server accepts (413). Nothing was created.
+    #[error("{operation}: the request is too large for the server; send fewer or smaller files per upload{}", rid(.request_id.as_deref()))]
+    PayloadTooLarge {
+        /// The operation.
+        operation: &'static str,
+        /// The server's `x-request-id`, when it sent one.
+        request_id: Option<String>,
+    },
+
+    /// The server asked to wait (429, or 503 with `Retry-After`) for longer than the retry
+    /// policy allows, or more often than it allows. Nothing was created.
+    #[error("{operation}: the server asked to slow down ({status}){}; nothing was created, so send again {}{}", retry_after.map(|d| format!(" and to wait {} s", d.as_secs_f64().ceil())).unwrap_or_default(), retry_after.map(|_| "after that delay").unwrap_or("later"), rid(.request_id.as_deref()))]
+    RateLimited {
+        /// The operation.
+        operation: &'static str,
+        /// 429 or 503.
+        status: StatusCode,
+        /// The delay the server asked for, when it said one that could be read.
+        retry_after: Option<Duration>,
+        /// The server's `x-request-id`, when it sent one.
+        request_id: Option<String>,
+    },
+
+    /// The server failed (5xx) on an operation that changes nothing, or whose repetition is
+    /// harmless.
+    #[error("{operation}: the server failed ({status}){}; retry later{}", said(.detail.as_deref(), &[]), rid(.request_id.as_deref()))]
+    Server {
+        /// The operation.
+        operation: &'static str,
+        /// The HTTP status.
+        status: StatusCode,
+        /// The body's `detail` message, or the start of a non-JSON body.
+        detail: Option<String>,
+        /// The server's `x-request-id`, when it sent one.
+        request_id: Option<String>,
+    },
+
+    /// The request was sent, but whether the server acted on it is unknown (the connection
+    /// broke or went idle after the body was sent, or the server failed with 500, 502, 503
+    /// without `Retry-After` or 504). The client never repeats such a request by itself.
+    #[error("{operation}: {cause}; the server may or may not have created {}: list the workspace's assets before sending again, or you may create duplicates{}", concerned(.inputs), rid(.request_id.as_deref()))]
+    OutcomeUnknown {
+        /// The operation.
+        operation: &'static str,
+        /// What happened.
+        cause: String,
+        /// The status, when the server answered with one.
+        status: Option<StatusCode>,
+        /// The inputs the request carried (text asset names, file paths).
+        inputs: Vec<String>,
+        /// The server's `x-request-id`, when it sent one.
+        request_id: Option<String>,
+    },
+
+    /// No answer in time on an operation whose outcome does not matter (listing), or no
+    /// connection in time (nothing was sent).
+    #[error("{operation}: {}", match .phase { TimeoutPhase::Connect => "no connection could be made in time, so nothing was sent; check the base URL and network, or raise the connect timeout", TimeoutPhase::Idle => "the server stopped sending or reading for longer than the read timeout; retry, or raise the read timeout" })]
+    Timeout {
+        /// The operation.
+        operation: &'static str,
+        /// Whether connecting or waiting on an open connection timed out.
+        phase: TimeoutPhase,
+    },
+
+    /// The server answered with another error status and a JSON error body.
+    #[error("{operation}: the server answered {status}{}; {}{}", said(.detail.as_deref(), .errors), status_hint(*.status), rid(.request_id.as_deref()))]
+    Http {
+        /// The operation.
         operation: &'static str,
         /// The HTTP status.
         status: StatusCode,
         /// The body's `detail` message, when it has one.
         detail: Option<String>,
-        /// The body's `code`, when it has one.
-        code: Option<String>,
-        /// The per-field messages (`field` is `None` for `non_field_errors`).
+        /// The per-field messages.
         errors: Vec<FieldError>,
-        /// The server's `x-request-id`, when it sent one; quote it when reporting a problem.
+        /// The server's `x-request-id`, when it sent one.
         request_id: Option<String>,
     },
 
-    /// The server answered with a status the API does not document and a body that is not a
-    /// JSON error.
+    /// The server answered with a status or body the API does not document (an HTML page
+    /// from a proxy, say).
     #[error(
-        "{operation}: the server answered {status} with a response the API does not document{}{}; body starts with: {body_snippet:?}",
+        "{operation}: the server answered {status} with a response the API does not document{}{}; body starts with: {body_snippet:?}. Check the base URL and any proxy in between",
         content_type.as_deref().map(|t| format!(" ({t})")).unwrap_or_default(),
-        request_id.as_deref().map(|id| format!(", request id {id}")).unwrap_or_default(),
+        rid(.request_id.as_deref()),
     )]
     UnexpectedResponse {
         /// The operation.
@@ -74,13 +194,17 @@ pub enum Error {
         request_id: Option<String>,
     },
 
-    /// A documented response whose body could not be decoded.
+    /// A success response whose body could not be decoded. For an upload, the server did
+    /// create the assets.
     #[error(
-        "{operation}: the server's response could not be decoded ({problem}); body starts with: {body_snippet:?}. The API may have changed: check for a newer version of this crate"
+        "{operation}: the server answered {status} but its response could not be decoded ({problem}); body starts with: {body_snippet:?}. {}",
+        if *.operation == create_assets::OPERATION_ID { "The assets were created: list the workspace's assets to see them, and do not send again" } else { "The API may have changed: check for a newer version of this crate" }
     )]
     InvalidResponse {
         /// The operation.
         operation: &'static str,
+        /// The HTTP status.
+        status: StatusCode,
         /// What the decoder said.
         problem: String,
         /// The first bytes of the body (up to 512), as text.
@@ -88,7 +212,7 @@ pub enum Error {
     },
 
     /// The request could not be sent, or its response could not be received.
-    #[error("{operation}: {message}; {}", kind.hint(operation))]
+    #[error("{operation}: {message}; {}", kind.hint())]
     Transport {
         /// The operation.
         operation: &'static str,
@@ -108,6 +232,16 @@ pub enum Error {
     },
 }
 
+/// Which wait timed out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutPhase {
+    /// Establishing the connection: nothing was sent.
+    Connect,
+    /// Waiting on an open connection for the server to read or answer.
+    Idle,
+}
+
 impl Error {
     pub(crate) fn config(setting: impl Into<String>, problem: impl Into<String>) -> Self {
         Self::Config {
@@ -124,6 +258,15 @@ impl Error {
     pub(crate) fn kind_name(&self) -> &'static str {
         match self {
             Self::InvalidInput { .. } => "invalid_input",
+            Self::Rejected { .. } => "rejected",
+            Self::Unauthorized { .. } => "unauthorized",
+            Self::Forbidden { .. } => "forbidden",
+            Self::NotFound { .. } => "not_found",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Server { .. } => "server",
+            Self::OutcomeUnknown { .. } => "outcome_unknown",
+            Self::Timeout { .. } => "timeout",
             Self::Http { .. } => "http",
             Self::UnexpectedResponse { .. } => "unexpected_response",
             Self::InvalidResponse { .. } => "invalid_response",
@@ -135,7 +278,17 @@ impl Error {
     /// The HTTP status, when the error comes from a response.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Self::Http { status, .. } | Self::UnexpectedResponse { status, .. } => Some(*status),
+            Self::Rejected { .. } => Some(StatusCode::BAD_REQUEST),
+            Self::Unauthorized { .. } => Some(StatusCode::UNAUTHORIZED),
+            Self::Forbidden { .. } => Some(StatusCode::FORBIDDEN),
+            Self::NotFound { .. } => Some(StatusCode::NOT_FOUND),
+            Self::PayloadTooLarge { .. } => Some(StatusCode::PAYLOAD_TOO_LARGE),
+            Self::RateLimited { status, .. }
+            | Self::Server { status, .. }
+            | Self::Http { status, .. }
+            | Self::UnexpectedResponse { status, .. }
+            | Self::InvalidResponse { status, .. } => Some(*status),
+            Self::OutcomeUnknown { status, .. } => *status,
             _ => None,
         }
     }
@@ -143,11 +296,64 @@ impl Error {
     /// The server's request id, when the error comes from a response that carried one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Self::Http { request_id, .. } | Self::UnexpectedResponse { request_id, .. } => {
-                request_id.as_deref()
-            }
+            Self::Rejected { request_id, .. }
+            | Self::Unauthorized { request_id, .. }
+            | Self::Forbidden { request_id, .. }
+            | Self::NotFound { request_id, .. }
+            | Self::PayloadTooLarge { request_id, .. }
+            | Self::RateLimited { request_id, .. }
+            | Self::Server { request_id, .. }
+            | Self::OutcomeUnknown { request_id, .. }
+            | Self::Http { request_id, .. }
+            | Self::UnexpectedResponse { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
+    }
+
+    /// Whether the server may have acted on the request although it failed: the one case
+    /// where sending it again can create duplicates.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, Self::OutcomeUnknown { .. })
+    }
+
+    /// Attaches the inputs an unknown outcome concerns.
+    pub(crate) fn with_inputs(mut self, labels: impl FnOnce() -> Vec<String>) -> Self {
+        if let Self::OutcomeUnknown { inputs, .. } = &mut self {
+            *inputs = labels();
+        }
+        self
+    }
+}
+
+/// `: what the server said` for a message, or nothing.
+fn said(detail: Option<&str>, errors: &[FieldError]) -> String {
+    let mut parts: Vec<String> = detail.map(str::to_owned).into_iter().collect();
+    parts.extend(errors.iter().map(FieldError::to_string));
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", parts.join("; "))
+    }
+}
+
+fn rid(request_id: Option<&str>) -> String {
+    request_id
+        .map(|id| format!(" (request id {id})"))
+        .unwrap_or_default()
+}
+
+fn concerned(inputs: &[String]) -> String {
+    if inputs.is_empty() {
+        "what it was sent".to_owned()
+    } else {
+        format!("the assets for {}", inputs.join(", "))
+    }
+}
+
+fn status_hint(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400..=499 => "fix the request as the message says and send again",
+        _ => "see the message above",
     }
 }
 
@@ -170,39 +376,29 @@ impl fmt::Display for FieldError {
     }
 }
 
-/// When a request failed on the way, which says whether the server may have acted on it.
+/// Where a request failed on the way, which says whether the server may have acted on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TransportKind {
-    /// No connection could be made: the server received nothing, so a retry is safe.
+    /// No connection could be made: the server received nothing, so sending again is safe.
     Connect,
-    /// The connection went idle for longer than the read timeout.
-    Timeout,
-    /// The request body could not be produced (a file read failed mid-upload).
+    /// The request body could not be produced (a file read failed mid-upload), so the request
+    /// was cut short and the server cannot have accepted it.
     Body,
-    /// Anything else after the connection was made.
+    /// Anything else after the connection was made, on an operation that changes nothing.
     Other,
 }
 
 impl TransportKind {
-    fn hint(self, operation: &str) -> String {
-        let creates = operation == create_assets::OPERATION_ID;
+    fn hint(self) -> &'static str {
         match self {
             Self::Connect => {
                 "nothing reached the server; check the base URL and your network, then retry"
-                    .to_owned()
             }
             Self::Body => {
                 "the request was cut short, so the server cannot have accepted it; fix the file and retry"
-                    .to_owned()
             }
-            Self::Timeout | Self::Other if creates => {
-                "the server may or may not have created the assets: list them before retrying, \
-                 or raise the read timeout for slow uploads"
-                    .to_owned()
-            }
-            Self::Timeout => "the server did not answer in time; retry, or raise the read timeout".to_owned(),
-            Self::Other => "retry; if it persists, check the base URL and any proxy".to_owned(),
+            Self::Other => "retry; if it persists, check the base URL and any proxy",
         }
     }
 }
@@ -474,66 +670,19 @@ fn shorten(value: &str) -> String {
     }
 }
 
-fn http_message(
-    operation: &str,
-    status: StatusCode,
-    detail: Option<&str>,
-    code: Option<&str>,
-    errors: &[FieldError],
-    request_id: Option<&str>,
-) -> String {
-    let mut out = format!("{operation}: the server answered {status}");
-    let mut said = Vec::new();
-    if let Some(detail) = detail {
-        said.push(match code {
-            Some(code) => format!("{detail} ({code})"),
-            None => detail.to_owned(),
-        });
-    }
-    said.extend(errors.iter().map(FieldError::to_string));
-    if !said.is_empty() {
-        out.push_str(": ");
-        out.push_str(&said.join("; "));
-    }
-    out.push_str("; ");
-    out.push_str(status_hint(operation, status));
-    if let Some(id) = request_id {
-        out.push_str(&format!(" (request id {id})"));
-    }
-    out
-}
+/// Replaces every credential wherever a server may have echoed it.
+#[derive(Clone, Default)]
+pub(crate) struct Redactor(pub Vec<String>);
 
-fn status_hint(operation: &str, status: StatusCode) -> &'static str {
-    match status.as_u16() {
-        400 => "fix the inputs named above and send again",
-        401 => "check the credentials: the API key or token is missing, wrong or expired",
-        403 => {
-            "the credentials lack permission for this organization or workspace; use a key with the needed role"
-        }
-        404 => "check the organization, workspace and asset ids",
-        408 | 504 if operation == create_assets::OPERATION_ID => {
-            "the assets may or may not have been created: list them before retrying"
-        }
-        413 => "the request is too large; send fewer or smaller files per upload",
-        429 => "too many requests; wait a little and retry",
-        500..=599 if operation == create_assets::OPERATION_ID => {
-            "the server failed, and the assets may or may not have been created: list them before retrying"
-        }
-        500..=599 => "the server failed; retry later",
-        _ => "see the message above",
-    }
-}
-
-/// Replaces the credential wherever a server may have echoed it.
-#[derive(Clone, Copy)]
-pub(crate) struct Redactor<'a>(pub Option<&'a Secret>);
-
-impl Redactor<'_> {
+impl Redactor {
     pub fn apply(&self, text: &str) -> String {
-        match self.0 {
-            Some(secret) if !secret.expose().is_empty() => text.replace(secret.expose(), "***"),
-            _ => text.to_owned(),
+        let mut out = text.to_owned();
+        for secret in &self.0 {
+            if !secret.is_empty() {
+                out = out.replace(secret.as_str(), "***");
+            }
         }
+        out
     }
 }
 
@@ -551,7 +700,7 @@ pub(crate) struct Success<T> {
 /// invite a retry that repeats it.
 pub(crate) async fn finish<T: DeserializeOwned>(
     operation: &'static str,
-    redact: Redactor<'_>,
+    redact: &Redactor,
     result: Result<ResponseValue<T>, progenitor_client::Error<ApiError>>,
     decode_hint: fn(&[u8]) -> Option<String>,
 ) -> Result<Success<T>, Error> {
@@ -571,16 +720,28 @@ pub(crate) async fn finish<T: DeserializeOwned>(
     Err(match err {
         E::ErrorResponse(value) => {
             let status = value.status();
-            let request_id = request_id(value.headers());
-            http_error(operation, status, request_id, value.into_inner(), redact)
+            let headers = value.headers().clone();
+            let body = value.into_inner();
+            from_status(operation, status, &headers, Body::Json(body), redact)
         }
         E::InvalidResponsePayload(bytes, error) => Error::InvalidResponse {
             operation,
+            // progenitor only decodes documented success bodies.
+            status: StatusCode::OK,
             problem: redact.apply(&decode_hint(&bytes).unwrap_or_else(|| error.to_string())),
             body_snippet: redact.apply(&snippet(&bytes)),
         },
         E::UnexpectedResponse(response) => {
             return unexpected(operation, redact, response).await;
+        }
+        E::ResponseBodyError(error) if operation == create_assets::OPERATION_ID => {
+            // The status was a success: the assets exist, only their description was lost.
+            Error::InvalidResponse {
+                operation,
+                status: StatusCode::CREATED,
+                problem: redact.apply(&describe(&error)),
+                body_snippet: String::new(),
+            }
         }
         E::CommunicationError(error) | E::ResponseBodyError(error) | E::InvalidUpgrade(error) => {
             transport(operation, redact, error)
@@ -591,14 +752,137 @@ pub(crate) async fn finish<T: DeserializeOwned>(
     })
 }
 
+/// An error body: decoded by the generated client, or raw bytes read here.
+enum Body {
+    Json(ApiError),
+    Raw {
+        bytes: Vec<u8>,
+        content_type: Option<String>,
+    },
+}
+
+/// The error a status stands for, whatever the body.
+fn from_status(
+    operation: &'static str,
+    status: StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    body: Body,
+    redact: &Redactor,
+) -> Error {
+    let request_id = request_id(headers);
+    let (api_error, raw) = match body {
+        Body::Json(api_error) => (Some(api_error), None),
+        Body::Raw {
+            bytes,
+            content_type,
+        } => match serde_json::from_slice::<ApiError>(&bytes) {
+            Ok(api_error) => (Some(api_error), None),
+            Err(_) => (None, Some((bytes, content_type))),
+        },
+    };
+    let detail = api_error
+        .as_ref()
+        .and_then(|e| e.detail.as_deref())
+        .map(|d| redact.apply(d));
+    let creates = operation == create_assets::OPERATION_ID;
+    let retry_after = headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok());
+
+    match status.as_u16() {
+        400 if api_error.is_some() => Error::Rejected {
+            operation,
+            detail,
+            errors: field_errors(api_error.as_ref(), redact),
+            request_id,
+        },
+        401 => Error::Unauthorized {
+            operation,
+            detail,
+            after_refresh: false,
+            request_id,
+        },
+        403 => Error::Forbidden {
+            operation,
+            detail,
+            request_id,
+        },
+        404 => Error::NotFound {
+            operation,
+            detail,
+            request_id,
+        },
+        413 => Error::PayloadTooLarge {
+            operation,
+            request_id,
+        },
+        429 => Error::RateLimited {
+            operation,
+            status,
+            retry_after: retry_after.and_then(retry::parse_retry_after),
+            request_id,
+        },
+        503 if retry_after.is_some() => Error::RateLimited {
+            operation,
+            status,
+            retry_after: retry_after.and_then(retry::parse_retry_after),
+            request_id,
+        },
+        500..=599 if creates => Error::OutcomeUnknown {
+            operation,
+            cause: format!(
+                "the server failed ({status}){}",
+                detail
+                    .map(|d| format!(": {d}"))
+                    .or_else(|| raw.as_ref().map(|(bytes, _)| format!(
+                        "; body starts with: {:?}",
+                        redact.apply(&snippet(bytes))
+                    )))
+                    .unwrap_or_default()
+            ),
+            status: Some(status),
+            inputs: Vec::new(),
+            request_id,
+        },
+        500..=599 => Error::Server {
+            operation,
+            status,
+            detail: detail.or_else(|| raw.as_ref().map(|(bytes, _)| redact.apply(&snippet(bytes)))),
+            request_id,
+        },
+        _ => match (api_error, raw) {
+            (Some(api_error), _) => Error::Http {
+                operation,
+                status,
+                detail,
+                errors: field_errors(Some(&api_error), redact),
+                request_id,
+            },
+            (None, Some((bytes, content_type))) => Error::UnexpectedResponse {
+                operation,
+                status,
+                content_type,
+                body_snippet: redact.apply(&snippet(&bytes)),
+                request_id,
+            },
+            (None, None) => Error::UnexpectedResponse {
+                operation,
+                status,
+                content_type: None,
+                body_snippet: String::new(),
+                request_id,
+            },
+        },
+    }
+}
+
 async fn unexpected<T: DeserializeOwned>(
     operation: &'static str,
-    redact: Redactor<'_>,
+    redact: &Redactor,
     mut response: reqwest::Response,
 ) -> Result<Success<T>, Error> {
     let status = response.status();
     let headers = response.headers().clone();
-    let request_id = request_id(&headers);
     let content_type = headers
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -621,7 +905,9 @@ async fn unexpected<T: DeserializeOwned>(
                 body.extend_from_slice(&chunk);
             }
             Ok(None) => break,
-            Err(error) if body.is_empty() => return Err(transport(operation, redact, error)),
+            Err(error) if body.is_empty() && !status.is_success() => {
+                return Err(transport(operation, redact, error));
+            }
             Err(_) => {
                 complete = false;
                 break;
@@ -629,43 +915,43 @@ async fn unexpected<T: DeserializeOwned>(
         }
     }
 
-    if complete
-        && status.is_success()
-        && let Ok(value) = serde_json::from_slice::<T>(&body)
-    {
-        tracing::warn!(
+    if status.is_success() {
+        if complete && let Ok(value) = serde_json::from_slice::<T>(&body) {
+            tracing::warn!(
+                operation,
+                status = status.as_u16(),
+                "the server answered with a success status the API does not document; the body was accepted"
+            );
+            return Ok(Success {
+                value,
+                status,
+                request_id: request_id(&headers),
+            });
+        }
+        return Err(Error::UnexpectedResponse {
             operation,
-            status = status.as_u16(),
-            "the server answered with a success status the API does not document; the body was accepted"
-        );
-        return Ok(Success {
-            value,
             status,
-            request_id,
+            content_type,
+            body_snippet: redact.apply(&snippet(&body)),
+            request_id: request_id(&headers),
         });
     }
-    if complete
-        && !status.is_success()
-        && let Ok(api_error) = serde_json::from_slice::<ApiError>(&body)
-    {
-        return Err(http_error(operation, status, request_id, api_error, redact));
-    }
-    Err(Error::UnexpectedResponse {
+    Err(from_status(
         operation,
         status,
-        content_type,
-        body_snippet: redact.apply(&snippet(&body)),
-        request_id,
-    })
+        &headers,
+        Body::Raw {
+            bytes: body,
+            content_type,
+        },
+        redact,
+    ))
 }
 
-fn http_error(
-    operation: &'static str,
-    status: StatusCode,
-    request_id: Option<String>,
-    body: ApiError,
-    redact: Redactor<'_>,
-) -> Error {
+fn field_errors(body: Option<&ApiError>, redact: &Redactor) -> Vec<FieldError> {
+    let Some(body) = body else {
+        return Vec::new();
+    };
     let mut errors = Vec::new();
     for message in &body.non_field_errors {
         errors.push(FieldError {
@@ -676,14 +962,7 @@ fn http_error(
     for (field, value) in &body.extra {
         flatten(field.clone(), value, 0, &mut errors, redact);
     }
-    Error::Http {
-        operation,
-        status,
-        detail: body.detail.as_deref().map(|d| redact.apply(d)),
-        code: body.code.as_deref().map(|c| redact.apply(c)),
-        errors,
-        request_id,
-    }
+    errors
 }
 
 /// DRF error bodies nest: `{"tags": {"0": ["..."]}}`, `{"assets": [{}, {"name": ["..."]}]}`.
@@ -692,7 +971,7 @@ fn flatten(
     value: &serde_json::Value,
     depth: usize,
     out: &mut Vec<FieldError>,
-    redact: Redactor<'_>,
+    redact: &Redactor,
 ) {
     use serde_json::Value;
     const MAX_DEPTH: usize = 8;
@@ -732,23 +1011,10 @@ fn flatten(
     }
 }
 
-pub(crate) fn transport(
-    operation: &'static str,
-    redact: Redactor<'_>,
-    error: reqwest::Error,
-) -> Error {
-    let kind = if error.is_connect() {
-        TransportKind::Connect
-    } else if error.is_timeout() {
-        TransportKind::Timeout
-    } else if error.is_body() {
-        TransportKind::Body
-    } else {
-        TransportKind::Other
-    };
-    let error = error.without_url();
+/// The error chain as one line, without URLs.
+fn describe(error: &reqwest::Error) -> String {
     let mut parts = vec![error.to_string()];
-    let mut source = std::error::Error::source(&error);
+    let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         let text = cause.to_string();
         if parts.last() != Some(&text) {
@@ -756,11 +1022,78 @@ pub(crate) fn transport(
         }
         source = cause.source();
     }
+    parts.join(": ")
+}
+
+pub(crate) fn transport(
+    operation: &'static str,
+    redact: &Redactor,
+    error: reqwest::Error,
+) -> Error {
+    let error = error.without_url();
+    let creates = operation == create_assets::OPERATION_ID;
+    if error.is_connect() {
+        if error.is_timeout() {
+            return Error::Timeout {
+                operation,
+                phase: TimeoutPhase::Connect,
+            };
+        }
+        return Error::Transport {
+            operation,
+            message: redact.apply(&describe(&error)),
+            kind: TransportKind::Connect,
+        };
+    }
+    if error.is_body() && body_source_failed(&error) {
+        return Error::Transport {
+            operation,
+            message: redact.apply(&describe(&error)),
+            kind: TransportKind::Body,
+        };
+    }
+    if creates {
+        let cause = if error.is_timeout() {
+            "the server went quiet for longer than the read timeout".to_owned()
+        } else {
+            format!("the connection failed: {}", redact.apply(&describe(&error)))
+        };
+        return Error::OutcomeUnknown {
+            operation,
+            cause,
+            status: None,
+            inputs: Vec::new(),
+            request_id: None,
+        };
+    }
+    if error.is_timeout() {
+        return Error::Timeout {
+            operation,
+            phase: TimeoutPhase::Idle,
+        };
+    }
     Error::Transport {
         operation,
-        message: redact.apply(&parts.join(": ")),
-        kind,
+        message: redact.apply(&describe(&error)),
+        kind: TransportKind::Other,
     }
+}
+
+/// Whether a body error came from our side (a file that could not be read), which means the
+/// request was cut short and the server cannot have accepted it.
+fn body_source_failed(error: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<crate::upload::SourceError>())
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
@@ -800,10 +1133,14 @@ mod tests {
             "assets": [{}, {"name": ["Required."]}],
         }))
         .unwrap();
-        let Error::Http { errors, .. } =
-            http_error("op", StatusCode::BAD_REQUEST, None, body, Redactor(None))
-        else {
-            panic!("not an HTTP error");
+        let Error::Rejected { errors, .. } = from_status(
+            "op",
+            StatusCode::BAD_REQUEST,
+            &Default::default(),
+            Body::Json(body),
+            &Redactor::default(),
+        ) else {
+            panic!("not a rejection");
         };
         let rendered: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert!(
@@ -831,16 +1168,16 @@ mod tests {
 
     #[test]
     fn echoed_secrets_are_redacted() {
-        let secret = Secret::new("k3y");
         let body: ApiError =
             serde_json::from_value(serde_json::json!({"detail": "bad key k3y"})).unwrap();
-        let err = http_error(
+        let err = from_status(
             "op",
             StatusCode::UNAUTHORIZED,
-            None,
-            body,
-            Redactor(Some(&secret)),
+            &Default::default(),
+            Body::Json(body),
+            &Redactor(vec!["k3y".to_owned()]),
         );
+        assert!(matches!(err, Error::Unauthorized { .. }));
         assert!(!format!("{err} {err:?}").contains("k3y"));
     }
 }

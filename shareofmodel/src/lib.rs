@@ -47,13 +47,16 @@
 
 mod auth;
 mod client;
+mod credentials;
 mod error;
 mod media;
+mod retry;
 mod upload;
 
 pub use auth::{Auth, Secret};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL};
-pub use error::{Error, FieldError, Input, MediaTypeSource, Problem, TransportKind};
+pub use error::{Error, FieldError, Input, MediaTypeSource, Problem, TimeoutPhase, TransportKind};
+pub use retry::RetryPolicy;
 pub use upload::Upload;
 
 /// The generated client: every operation and type of the API.

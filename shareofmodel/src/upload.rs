@@ -218,18 +218,31 @@ impl Upload {
             span.record("files", prepared.form.files.len());
             span.record("file_bytes", prepared.file_bytes);
 
+            // The first attempt sends the form just checked; a retry rebuilds it from the
+            // sources (files are opened again), since a streamed body cannot be replayed.
+            let mut first = Some(prepared.form);
             let created = self
                 .client
                 .run(
                     create_assets::OPERATION_ID,
-                    self.client.api().create_assets(
-                        &self.organization_id,
-                        &self.workspace_id,
-                        prepared.form,
-                    ),
+                    || {
+                        let ready = first.take();
+                        async {
+                            let form = match ready {
+                                Some(form) => form,
+                                None => self.prepare().await?.form,
+                            };
+                            Ok(self
+                                .client
+                                .api()
+                                .create_assets(&self.organization_id, &self.workspace_id, form)
+                                .await)
+                        }
+                    },
                     explain_created,
                 )
-                .await?;
+                .await
+                .map_err(|e| e.with_inputs(|| self.input_labels()))?;
             Ok(match created {
                 AssetOrAssets::Asset(asset) => vec![asset],
                 AssetOrAssets::Array(assets) => assets,
@@ -237,6 +250,19 @@ impl Upload {
         }
         .instrument(span)
         .await
+    }
+
+    /// How each input is named in an error that concerns them all.
+    fn input_labels(&self) -> Vec<String> {
+        let texts = self
+            .texts
+            .iter()
+            .map(|(name, _)| format!("text asset {name:?}"));
+        let files = self
+            .files
+            .iter()
+            .map(|source| format!("file {:?}", source.label()));
+        texts.chain(files).collect()
     }
 
     async fn prepare(&self) -> Result<Prepared, Error> {
@@ -521,6 +547,24 @@ fn io_problem(error: io::Error) -> Problem {
     }
 }
 
+/// Why a file's bytes could not be produced while it was being sent. It travels inside the
+/// `io::Error` of the body stream, so that the error mapping can tell "our file failed, the
+/// request was cut short" from "the connection failed".
+#[derive(Debug)]
+pub(crate) struct SourceError(String);
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SourceError {}
+
+fn source_error(message: String) -> io::Error {
+    io::Error::other(SourceError(message))
+}
+
 /// A file's chunks, failing if the file ends before the length the part declared (it shrank
 /// after it was checked), rather than letting a short body go out under that length.
 struct ExactLength<S> {
@@ -550,10 +594,13 @@ where
                     self.seen, self.expected
                 );
                 self.seen = u64::MAX;
-                Poll::Ready(Some(Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    message,
-                ))))
+                Poll::Ready(Some(Err(source_error(message))))
+            }
+            Poll::Ready(Some(Err(error))) => {
+                self.seen = u64::MAX;
+                Poll::Ready(Some(Err(source_error(format!(
+                    "the file could not be read while it was being sent: {error}"
+                )))))
             }
             other => other,
         }
@@ -587,7 +634,8 @@ mod tests {
             Bytes::from_static(b"abc")
         );
         let err = stream.next().await.unwrap().unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
+        assert!(err.get_ref().unwrap().is::<SourceError>());
+        assert!(err.to_string().contains("3 of 5 bytes"), "{err}");
         assert!(stream.next().await.is_none());
     }
 
