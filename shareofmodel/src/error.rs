@@ -570,6 +570,8 @@ pub enum Problem {
     },
     /// An in-memory file's name is empty or contains a path separator.
     FileNameNotABaseName,
+    /// A reader's length is unknown and spooling it to a temporary file was turned off.
+    UnknownLength,
     /// A rule of the API not listed above (from a newer generated client).
     Other {
         /// The rule's own message.
@@ -649,6 +651,10 @@ impl fmt::Display for Problem {
                 f,
                 "the file name contains the control character U+{:04X}, which cannot be sent; rename the file",
                 u32::from(*character)
+            ),
+            Self::UnknownLength => f.write_str(
+                "its length is unknown and spooling is off; the API needs a Content-Length, so \
+                 turn spooling on (Upload::spool_readers(true)) or give a file path",
             ),
             Self::FileNameNotABaseName => {
                 f.write_str("give a file name (not empty, without `/`), not a path")

@@ -11,6 +11,8 @@ pub(crate) const SNIFF_BYTES: usize = 32 * 1024;
 pub(crate) struct Decided {
     pub media_type: String,
     pub source: MediaTypeSource,
+    /// The extension's type, when it disagrees with the content's (which was chosen).
+    pub extension_disagrees: Option<String>,
 }
 
 /// The override, else the type `infer` recognises in `prefix`, else the type of the filename's
@@ -34,12 +36,14 @@ pub(crate) fn decide(override_type: Option<&str>, prefix: &[u8], filename: &str)
         return Decided {
             media_type: given.to_owned(),
             source: MediaTypeSource::Override,
+            extension_disagrees: None,
         };
     }
 
     match (sniffed, guessed) {
         (Some(sniffed), guessed) => {
-            if let Some(guessed) = guessed.filter(|g| !same_type(g, sniffed)) {
+            let disagrees = guessed.filter(|g| !same_type(g, sniffed));
+            if let Some(guessed) = disagrees {
                 tracing::warn!(
                     file = filename,
                     extension = guessed,
@@ -50,17 +54,20 @@ pub(crate) fn decide(override_type: Option<&str>, prefix: &[u8], filename: &str)
             Decided {
                 media_type: sniffed.to_owned(),
                 source: MediaTypeSource::Content,
+                extension_disagrees: disagrees.map(str::to_owned),
             }
         }
         (None, Some(guessed)) => Decided {
             media_type: guessed.to_owned(),
             source: MediaTypeSource::Extension,
+            extension_disagrees: None,
         },
         (None, None) => Decided {
             media_type: mime_guess::mime::APPLICATION_OCTET_STREAM
                 .as_ref()
                 .to_owned(),
             source: MediaTypeSource::Default,
+            extension_disagrees: None,
         },
     }
 }
@@ -90,7 +97,14 @@ mod tests {
             decide(None, JPEG, "photo.txt").source,
             MediaTypeSource::Content
         );
+        assert_eq!(
+            decide(None, JPEG, "photo.txt")
+                .extension_disagrees
+                .as_deref(),
+            Some("text/plain")
+        );
         assert_eq!(decide(None, PNG, "logo").media_type, "image/png");
+        assert_eq!(decide(None, PNG, "logo").extension_disagrees, None);
         assert_eq!(
             decide(None, b"hello", "notes.txt").source,
             MediaTypeSource::Extension

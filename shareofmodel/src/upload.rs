@@ -1,10 +1,12 @@
-//! The [`Upload`] builder: text assets, files from disk or memory, and tags, checked and then
-//! sent as one `create_assets` request.
+//! The [`Upload`] builder: text assets, files from disk, memory or readers, and tags, checked
+//! and then sent as one `create_assets` request ([`Upload::send`]) or as many as the limits
+//! need ([`Upload::send_batched`](crate::Upload::send_batched)).
 
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
@@ -13,13 +15,14 @@ use shareofmodel_client::multipart::{CreateAssetsForm, FilePart, FormError, crea
 use shareofmodel_client::types::{
     Asset, AssetOrAssets, TextAsset, TextAssetContent, TextAssetName,
 };
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio_util::io::ReaderStream;
 use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::client::request_span;
 use crate::media::{self, SNIFF_BYTES};
+use crate::progress::{Callback, Progress, Tracker};
 use crate::{Client, Error, Input, MediaTypeSource, Problem};
 
 /// The size of each read from a file being uploaded; large reads keep throughput up.
@@ -40,15 +43,20 @@ const READ_CHUNK: usize = 64 * 1024;
 /// and extension disagree (a JPEG named `.txt`), the content wins and a warning is logged.
 #[must_use]
 pub struct Upload {
-    client: Client,
-    organization_id: Uuid,
-    workspace_id: Uuid,
-    texts: Vec<(String, String)>,
-    files: Vec<Source>,
-    tags: Vec<String>,
+    pub(crate) client: Client,
+    pub(crate) organization_id: Uuid,
+    pub(crate) workspace_id: Uuid,
+    pub(crate) texts: Vec<(String, String)>,
+    pub(crate) files: Vec<Source>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) concurrency: usize,
+    spool_readers: bool,
+    pub(crate) progress: Option<Arc<Callback>>,
 }
 
-enum Source {
+type BoxedReader = Box<dyn AsyncRead + Send + Unpin>;
+
+pub(crate) enum Source {
     Path {
         path: PathBuf,
         media_type: Option<String>,
@@ -58,14 +66,33 @@ enum Source {
         media_type: Option<String>,
         data: Bytes,
     },
+    /// A reader of unknown length, copied to a temporary file the first time it is needed
+    /// (so that the part has a length, and a retry can send it again).
+    Reader {
+        filename: String,
+        media_type: Option<String>,
+        reader: Mutex<Option<BoxedReader>>,
+        spooled: tokio::sync::OnceCell<tempfile::TempPath>,
+    },
 }
 
 impl Source {
     /// How the file is named in messages: the path as given, or the in-memory filename.
-    fn label(&self) -> String {
+    /// The filename the part is sent under.
+    pub(crate) fn sent_name(&self) -> String {
+        match self {
+            Self::Path { path, .. } => path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            Self::Memory { filename, .. } | Self::Reader { filename, .. } => filename.clone(),
+        }
+    }
+
+    pub(crate) fn label(&self) -> String {
         match self {
             Self::Path { path, .. } => path.display().to_string(),
-            Self::Memory { filename, .. } => filename.clone(),
+            Self::Memory { filename, .. } | Self::Reader { filename, .. } => filename.clone(),
         }
     }
 }
@@ -88,6 +115,17 @@ impl fmt::Debug for Source {
                 .field("media_type", media_type)
                 .field("bytes", &data.len())
                 .finish(),
+            Self::Reader {
+                filename,
+                media_type,
+                spooled,
+                ..
+            } => f
+                .debug_struct("Reader")
+                .field("filename", filename)
+                .field("media_type", media_type)
+                .field("spooled", &spooled.initialized())
+                .finish(),
         }
     }
 }
@@ -108,15 +146,19 @@ impl fmt::Debug for Upload {
 }
 
 /// A file checked and opened, ready to be sent.
-struct PreparedFile {
-    part: FilePart,
-    source: MediaTypeSource,
+pub(crate) struct PreparedFile {
+    pub(crate) part: FilePart,
+    pub(crate) source: MediaTypeSource,
+    /// The type of its extension, when it disagrees with the type of its content.
+    pub(crate) extension_disagrees: Option<String>,
 }
 
-/// An upload whose every input passed its checks.
-struct Prepared {
-    form: CreateAssetsForm,
-    file_bytes: u64,
+/// An upload, or one request of it, whose every input passed its checks.
+pub(crate) struct Prepared {
+    pub(crate) form: CreateAssetsForm,
+    pub(crate) file_bytes: u64,
+    /// Per file of the form: the media type sent, and the extension's when it disagrees.
+    pub(crate) media: Vec<(String, Option<String>)>,
 }
 
 impl Upload {
@@ -128,6 +170,9 @@ impl Upload {
             texts: Vec::new(),
             files: Vec::new(),
             tags: Vec::new(),
+            concurrency: 2,
+            spool_readers: true,
+            progress: None,
         }
     }
 
@@ -180,6 +225,75 @@ impl Upload {
         self
     }
 
+    /// Adds a file read from `reader` (a pipe, a download...), sent under `filename`; its media
+    /// type is detected.
+    ///
+    /// Its length is unknown, so it is first copied to a temporary file (which also lets a
+    /// retry send it again); a body is never sent chunked. See
+    /// [`spool_readers`](Self::spool_readers) to refuse such sources instead.
+    pub fn reader(
+        mut self,
+        filename: impl Into<String>,
+        reader: impl AsyncRead + Send + Unpin + 'static,
+    ) -> Self {
+        self.files.push(Source::Reader {
+            filename: filename.into(),
+            media_type: None,
+            reader: Mutex::new(Some(Box::new(reader))),
+            spooled: tokio::sync::OnceCell::new(),
+        });
+        self
+    }
+
+    /// Like [`reader`](Self::reader), with the given media type.
+    pub fn reader_as(
+        mut self,
+        filename: impl Into<String>,
+        media_type: impl Into<String>,
+        reader: impl AsyncRead + Send + Unpin + 'static,
+    ) -> Self {
+        self.files.push(Source::Reader {
+            filename: filename.into(),
+            media_type: Some(media_type.into()),
+            reader: Mutex::new(Some(Box::new(reader))),
+            spooled: tokio::sync::OnceCell::new(),
+        });
+        self
+    }
+
+    /// Whether readers of unknown length are copied to a temporary file (the default), or
+    /// refused with [`Problem::UnknownLength`] before anything is sent.
+    pub fn spool_readers(mut self, spool: bool) -> Self {
+        self.spool_readers = spool;
+        self
+    }
+
+    /// How many requests [`send_batched`](Self::send_batched) keeps in flight (default 2,
+    /// at least 1).
+    pub fn concurrency(mut self, requests: usize) -> Self {
+        self.concurrency = requests.max(1);
+        self
+    }
+
+    /// Calls `callback` as file bytes go out and as requests complete, to drive a progress
+    /// bar. It runs on the upload's tasks: keep it quick (update a bar, send on a channel).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: shareofmodel::Client, org: shareofmodel::Uuid, ws: shareofmodel::Uuid) -> Result<(), shareofmodel::Error> {
+    /// client
+    ///     .upload(org, ws)
+    ///     .file("master.mp4")
+    ///     .on_progress(|p| eprint!("\r{} / {} bytes", p.sent, p.total))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn on_progress(mut self, callback: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(callback));
+        self
+    }
+
     /// Adds a tag, given to every asset the request creates.
     pub fn tag(mut self, tag: impl Into<String>) -> Self {
         self.tags.push(tag.into());
@@ -200,7 +314,7 @@ impl Upload {
     ///
     /// Files are opened and their first bytes read; a file can still change before `send`.
     pub async fn validate(&self) -> Result<(), Error> {
-        self.prepare().await.map(drop)
+        self.prepare_all(None).await.map(drop)
     }
 
     /// Checks everything, then sends the request; returns the created assets, whether the server
@@ -212,7 +326,8 @@ impl Upload {
             self.workspace_id,
         );
         async move {
-            let prepared = self.prepare().await?;
+            let tracker = Arc::new(self.tracker().await?);
+            let prepared = self.prepare_all(Some(&tracker)).await?;
             let span = tracing::Span::current();
             span.record("text_assets", prepared.form.assets.len());
             span.record("files", prepared.form.files.len());
@@ -230,7 +345,7 @@ impl Upload {
                         async {
                             let form = match ready {
                                 Some(form) => form,
-                                None => self.prepare().await?.form,
+                                None => self.prepare_all(Some(&tracker)).await?.form,
                             };
                             Ok(self
                                 .client
@@ -242,8 +357,9 @@ impl Upload {
                     explain_created,
                 )
                 .await
-                .map_err(|e| e.with_inputs(|| self.input_labels()))?;
-            Ok(match created {
+                .map_err(|e| e.with_inputs(|| self.input_labels()));
+            tracker.request_done();
+            Ok(match created? {
                 AssetOrAssets::Asset(asset) => vec![asset],
                 AssetOrAssets::Array(assets) => assets,
             })
@@ -265,40 +381,138 @@ impl Upload {
         texts.chain(files).collect()
     }
 
-    async fn prepare(&self) -> Result<Prepared, Error> {
-        let mut assets = Vec::with_capacity(self.texts.len());
-        for (index, (name, content)) in self.texts.iter().enumerate() {
+    /// A progress tracker sized for every file (spooling readers to learn their length).
+    pub(crate) async fn tracker(&self) -> Result<Tracker, Error> {
+        let mut lengths = Vec::with_capacity(self.files.len());
+        for (index, source) in self.files.iter().enumerate() {
+            lengths.push(self.source_length(index, source).await?);
+        }
+        Ok(Tracker::new(self.progress.clone(), lengths))
+    }
+
+    pub(crate) async fn source_length(&self, index: usize, source: &Source) -> Result<u64, Error> {
+        let invalid = |problem| {
+            Error::invalid(
+                Input::File {
+                    index,
+                    name: source.label(),
+                },
+                problem,
+            )
+        };
+        match source {
+            Source::Path { path, .. } => Ok(tokio::fs::metadata(path)
+                .await
+                .map(|m| m.len())
+                .unwrap_or_default()),
+            Source::Memory { data, .. } => Ok(data.len() as u64),
+            Source::Reader { .. } => {
+                let path = self.spooled(source).await.map_err(invalid)?;
+                tokio::fs::metadata(&path)
+                    .await
+                    .map(|m| m.len())
+                    .map_err(|e| invalid(io_problem(e)))
+            }
+        }
+    }
+
+    /// The temporary copy of a reader, made on first use.
+    async fn spooled(&self, source: &Source) -> Result<PathBuf, Problem> {
+        let Source::Reader {
+            reader, spooled, ..
+        } = source
+        else {
+            return Err(Problem::Other {
+                message: "not a reader".to_owned(),
+            });
+        };
+        if !self.spool_readers {
+            return Err(Problem::UnknownLength);
+        }
+        let path = spooled
+            .get_or_try_init(|| async {
+                let taken = reader.lock().unwrap_or_else(|e| e.into_inner()).take();
+                let Some(mut reader) = taken else {
+                    return Err(Problem::Unreadable {
+                        reason: "the reader was already consumed by a failed attempt".to_owned(),
+                    });
+                };
+                spool(&mut reader).await
+            })
+            .await?;
+        Ok(path.to_path_buf())
+    }
+
+    /// Every input in one form.
+    pub(crate) async fn prepare_all(
+        &self,
+        tracker: Option<&Arc<Tracker>>,
+    ) -> Result<Prepared, Error> {
+        let texts: Vec<usize> = (0..self.texts.len()).collect();
+        let files: Vec<usize> = (0..self.files.len()).collect();
+        self.prepare_parts(&texts, &files, tracker).await
+    }
+
+    /// The form of the given text assets and files (by position), every check run.
+    pub(crate) async fn prepare_parts(
+        &self,
+        texts: &[usize],
+        files: &[usize],
+        tracker: Option<&Arc<Tracker>>,
+    ) -> Result<Prepared, Error> {
+        let mut assets = Vec::with_capacity(texts.len());
+        for &index in texts {
+            let (name, content) = &self.texts[index];
             assets.push(text_asset(index, name, content)?);
         }
 
-        let mut files = Vec::with_capacity(self.files.len());
-        let mut sources = Vec::with_capacity(self.files.len());
+        let mut parts = Vec::with_capacity(files.len());
+        let mut sources = Vec::with_capacity(files.len());
+        let mut media = Vec::with_capacity(files.len());
         let mut file_bytes = 0u64;
-        for (index, source) in self.files.iter().enumerate() {
-            let prepared = prepare_file(index, source).await?;
+        for &index in files {
+            let prepared = self.prepare_file(index, tracker).await?;
             file_bytes = file_bytes.saturating_add(prepared.part.length());
             sources.push(prepared.source);
-            files.push(prepared.part);
+            media.push((
+                prepared.part.content_type().to_owned(),
+                prepared.extension_disagrees,
+            ));
+            parts.push(prepared.part);
         }
 
         let form = CreateAssetsForm {
             assets,
-            files,
+            files: parts,
             tags: self.tags.clone(),
         };
-        form.validate().map_err(|e| self.form_error(e, &sources))?;
-        Ok(Prepared { form, file_bytes })
+        form.validate()
+            .map_err(|e| self.form_error(e, texts, files, &sources))?;
+        Ok(Prepared {
+            form,
+            file_bytes,
+            media,
+        })
     }
 
-    /// The generated form's complaint, pinned to the input it is about.
-    fn form_error(&self, error: FormError, sources: &[MediaTypeSource]) -> Error {
+    /// The generated form's complaint, pinned to the input it is about (`texts` and `files`
+    /// map the form's positions to the upload's).
+    fn form_error(
+        &self,
+        error: FormError,
+        texts: &[usize],
+        files: &[usize],
+        sources: &[MediaTypeSource],
+    ) -> Error {
         let input = |field: &str, index: usize| {
             if field == create_assets::assets::NAME {
+                let index = texts.get(index).copied().unwrap_or(index);
                 self.texts.get(index).map(|(name, _)| Input::TextAsset {
                     index,
                     name: name.clone(),
                 })
             } else if field == create_assets::files::NAME {
+                let index = files.get(index).copied().unwrap_or(index);
                 self.files.get(index).map(|source| Input::File {
                     index,
                     name: source.label(),
@@ -396,6 +610,112 @@ impl Upload {
     }
 }
 
+impl Upload {
+    async fn prepare_file(
+        &self,
+        index: usize,
+        tracker: Option<&Arc<Tracker>>,
+    ) -> Result<PreparedFile, Error> {
+        let source = &self.files[index];
+        let invalid = |problem| {
+            Error::invalid(
+                Input::File {
+                    index,
+                    name: source.label(),
+                },
+                problem,
+            )
+        };
+        let (path, name_override, media_type) = match source {
+            Source::Path { path, media_type } => (path.clone(), None, media_type),
+            Source::Reader {
+                filename,
+                media_type,
+                ..
+            } => {
+                check_base_name(filename).map_err(invalid)?;
+                let path = self.spooled(source).await.map_err(invalid)?;
+                (path, Some(filename.clone()), media_type)
+            }
+            Source::Memory {
+                filename,
+                media_type,
+                data,
+            } => {
+                check_base_name(filename).map_err(invalid)?;
+                if data.is_empty() {
+                    return Err(invalid(Problem::EmptyFile));
+                }
+                let prefix = &data[..data.len().min(SNIFF_BYTES)];
+                let decided = media::decide(media_type.as_deref(), prefix, filename);
+                if let Some(tracker) = tracker {
+                    tracker.start_file(index);
+                }
+                let length = data.len() as u64;
+                let body = reqwest::Body::wrap_stream(ExactLength {
+                    inner: futures_util::stream::iter(
+                        data.chunks(READ_CHUNK)
+                            .map(|c| Ok(data.slice_ref(c)))
+                            .collect::<Vec<_>>(),
+                    ),
+                    expected: length,
+                    seen: 0,
+                    progress: tracker.map(|t| (t.clone(), index)),
+                });
+                return Ok(PreparedFile {
+                    part: FilePart::new(filename.clone(), decided.media_type, length, body),
+                    source: decided.source,
+                    extension_disagrees: decided.extension_disagrees,
+                });
+            }
+        };
+
+        let (file, filename, length, prefix) =
+            open_file(&path, name_override).await.map_err(invalid)?;
+        let decided = media::decide(media_type.as_deref(), &prefix, &filename);
+        if let Some(tracker) = tracker {
+            tracker.start_file(index);
+        }
+        let body = reqwest::Body::wrap_stream(ExactLength {
+            inner: ReaderStream::with_capacity(file.take(length), READ_CHUNK),
+            expected: length,
+            seen: 0,
+            progress: tracker.map(|t| (t.clone(), index)),
+        });
+        Ok(PreparedFile {
+            part: FilePart::new(filename, decided.media_type, length, body),
+            source: decided.source,
+            extension_disagrees: decided.extension_disagrees,
+        })
+    }
+}
+
+/// Copies a reader to a temporary file, in large reads.
+async fn spool(reader: &mut BoxedReader) -> Result<tempfile::TempPath, Problem> {
+    let temp = tempfile::NamedTempFile::new().map_err(|e| Problem::Unreadable {
+        reason: format!("no temporary file to copy the reader to: {e}"),
+    })?;
+    let (file, path) = temp.into_parts();
+    let mut file = tokio::fs::File::from_std(file);
+    let mut buffered = tokio::io::BufReader::with_capacity(READ_CHUNK, reader);
+    tokio::io::copy_buf(&mut buffered, &mut file)
+        .await
+        .map_err(|e| Problem::Unreadable {
+            reason: format!("the reader failed: {e}"),
+        })?;
+    file.flush().await.map_err(io_problem)?;
+    Ok(path)
+}
+
+/// A filename given without a path: not empty, no separator, no control character.
+fn check_base_name(filename: &str) -> Result<(), Problem> {
+    check_file_name(filename)?;
+    if filename.is_empty() || filename.contains('/') || filename.contains('\\') {
+        return Err(Problem::FileNameNotABaseName);
+    }
+    Ok(())
+}
+
 /// A text asset, through the generated types' own checks.
 fn text_asset(index: usize, name: &str, content: &str) -> Result<TextAsset, Error> {
     use create_assets::assets::{content as content_rule, name as name_rule};
@@ -448,55 +768,12 @@ fn text_asset(index: usize, name: &str, content: &str) -> Result<TextAsset, Erro
     })
 }
 
-async fn prepare_file(index: usize, source: &Source) -> Result<PreparedFile, Error> {
-    let invalid = |problem| {
-        Error::invalid(
-            Input::File {
-                index,
-                name: source.label(),
-            },
-            problem,
-        )
-    };
-    match source {
-        Source::Path { path, media_type } => {
-            let (file, filename, length, prefix) = open_file(path).await.map_err(invalid)?;
-            let decided = media::decide(media_type.as_deref(), &prefix, &filename);
-            let body = reqwest::Body::wrap_stream(ExactLength {
-                inner: ReaderStream::with_capacity(file.take(length), READ_CHUNK),
-                expected: length,
-                seen: 0,
-            });
-            Ok(PreparedFile {
-                part: FilePart::new(filename, decided.media_type, length, body),
-                source: decided.source,
-            })
-        }
-        Source::Memory {
-            filename,
-            media_type,
-            data,
-        } => {
-            check_file_name(filename).map_err(invalid)?;
-            if filename.is_empty() || filename.contains('/') {
-                return Err(invalid(Problem::FileNameNotABaseName));
-            }
-            if data.is_empty() {
-                return Err(invalid(Problem::EmptyFile));
-            }
-            let prefix = &data[..data.len().min(SNIFF_BYTES)];
-            let decided = media::decide(media_type.as_deref(), prefix, filename);
-            Ok(PreparedFile {
-                part: FilePart::from_bytes(filename.clone(), decided.media_type, data.clone()),
-                source: decided.source,
-            })
-        }
-    }
-}
-
 /// Opens a regular, non-empty, readable file: the handle (rewound), its name, its length and
 /// its first bytes.
-async fn open_file(path: &Path) -> Result<(tokio::fs::File, String, u64, Vec<u8>), Problem> {
+async fn open_file(
+    path: &Path,
+    name_override: Option<String>,
+) -> Result<(tokio::fs::File, String, u64, Vec<u8>), Problem> {
     // `metadata` first: opening a FIFO would block, and opening a directory succeeds on Linux.
     let metadata = tokio::fs::metadata(path).await.map_err(io_problem)?;
     if metadata.is_dir() {
@@ -510,9 +787,14 @@ async fn open_file(path: &Path) -> Result<(tokio::fs::File, String, u64, Vec<u8>
         });
     }
 
-    let filename = path.file_name().ok_or(Problem::NoFileName)?;
-    let filename = filename.to_str().ok_or(Problem::FileNameNotUtf8)?;
-    check_file_name(filename)?;
+    let filename = match name_override {
+        Some(name) => name,
+        None => {
+            let name = path.file_name().ok_or(Problem::NoFileName)?;
+            name.to_str().ok_or(Problem::FileNameNotUtf8)?.to_owned()
+        }
+    };
+    check_file_name(&filename)?;
 
     let mut file = tokio::fs::File::open(path).await.map_err(io_problem)?;
     // The length of what was opened, not of what the path pointed to a moment earlier.
@@ -528,7 +810,7 @@ async fn open_file(path: &Path) -> Result<(tokio::fs::File, String, u64, Vec<u8>
         .await
         .map_err(io_problem)?;
     file.rewind().await.map_err(io_problem)?;
-    Ok((file, filename.to_owned(), length, prefix))
+    Ok((file, filename, length, prefix))
 }
 
 fn check_file_name(name: &str) -> Result<(), Problem> {
@@ -571,6 +853,7 @@ struct ExactLength<S> {
     inner: S,
     expected: u64,
     seen: u64,
+    progress: Option<(Arc<Tracker>, usize)>,
 }
 
 impl<S> Stream for ExactLength<S>
@@ -586,6 +869,9 @@ where
         match Pin::new(&mut self.inner).poll_next(cx) {
             Poll::Ready(Some(Ok(chunk))) => {
                 self.seen = self.seen.saturating_add(chunk.len() as u64);
+                if let Some((tracker, file)) = &self.progress {
+                    tracker.file_bytes(*file, chunk.len() as u64);
+                }
                 Poll::Ready(Some(Ok(chunk)))
             }
             Poll::Ready(None) if self.seen < self.expected => {
@@ -608,7 +894,7 @@ where
 }
 
 /// Why a `create_assets` body is neither one asset nor a list of them.
-fn explain_created(body: &[u8]) -> Option<String> {
+pub(crate) fn explain_created(body: &[u8]) -> Option<String> {
     let one = serde_json::from_slice::<Asset>(body).err()?;
     let many = serde_json::from_slice::<Vec<Asset>>(body).err()?;
     Some(format!(
@@ -628,6 +914,7 @@ mod tests {
             inner: chunks,
             expected: 5,
             seen: 0,
+            progress: None,
         };
         assert_eq!(
             stream.next().await.unwrap().unwrap(),

@@ -1,0 +1,152 @@
+//! Upload progress: bytes sent per file and overall, requests done, for progress bars.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+/// A snapshot of an upload's progress, handed to the callback of
+/// [`Upload::on_progress`](crate::Upload::on_progress).
+///
+/// Byte counts are of file content handed to the connection (text assets and the multipart
+/// framing are not counted). When a request is sent again (after a 429, say), its files start
+/// over, so `sent` can go down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// What happened.
+    pub event: ProgressEvent,
+    /// File bytes sent so far, all files together.
+    pub sent: u64,
+    /// File bytes to send, all files together.
+    pub total: u64,
+    /// Requests answered so far (successfully or not).
+    pub requests_done: usize,
+    /// Requests the upload makes in all.
+    pub requests_total: usize,
+}
+
+/// What a [`Progress`] snapshot reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProgressEvent {
+    /// Bytes of a file went out.
+    FileBytes {
+        /// The file's position among the upload's files.
+        file: usize,
+        /// Its bytes sent so far.
+        sent: u64,
+        /// Its length.
+        total: u64,
+    },
+    /// A request was answered.
+    RequestDone,
+}
+
+pub(crate) type Callback = dyn Fn(&Progress) + Send + Sync;
+
+/// Shared by the body streams of an upload; cheap when nobody listens.
+pub(crate) struct Tracker {
+    callback: Option<Arc<Callback>>,
+    file_sent: Vec<AtomicU64>,
+    file_total: Vec<u64>,
+    total: u64,
+    sent: AtomicU64,
+    requests_done: AtomicUsize,
+    requests_total: AtomicUsize,
+}
+
+impl fmt::Debug for Tracker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tracker")
+            .field("listening", &self.callback.is_some())
+            .field("total", &self.total)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Tracker {
+    pub(crate) fn new(callback: Option<Arc<Callback>>, file_total: Vec<u64>) -> Self {
+        Self {
+            callback,
+            file_sent: file_total.iter().map(|_| AtomicU64::new(0)).collect(),
+            total: file_total.iter().sum(),
+            file_total,
+            sent: AtomicU64::new(0),
+            requests_done: AtomicUsize::new(0),
+            requests_total: AtomicUsize::new(1),
+        }
+    }
+
+    pub(crate) fn set_requests(&self, total: usize) {
+        self.requests_total.store(total, Ordering::Relaxed);
+    }
+
+    /// A file starts (again): what an earlier attempt counted for it is taken back.
+    pub(crate) fn start_file(&self, file: usize) {
+        if let Some(slot) = self.file_sent.get(file) {
+            let before = slot.swap(0, Ordering::Relaxed);
+            self.sent.fetch_sub(before, Ordering::Relaxed);
+        }
+    }
+
+    pub(crate) fn file_bytes(&self, file: usize, bytes: u64) {
+        let Some(slot) = self.file_sent.get(file) else {
+            return;
+        };
+        let file_sent = slot.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        let sent = self.sent.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        self.emit(
+            ProgressEvent::FileBytes {
+                file,
+                sent: file_sent,
+                total: self.file_total.get(file).copied().unwrap_or_default(),
+            },
+            sent,
+        );
+    }
+
+    pub(crate) fn request_done(&self) {
+        self.requests_done.fetch_add(1, Ordering::Relaxed);
+        self.emit(
+            ProgressEvent::RequestDone,
+            self.sent.load(Ordering::Relaxed),
+        );
+    }
+
+    fn emit(&self, event: ProgressEvent, sent: u64) {
+        if let Some(callback) = &self.callback {
+            callback(&Progress {
+                event,
+                sent,
+                total: self.total,
+                requests_done: self.requests_done.load(Ordering::Relaxed),
+                requests_total: self.requests_total.load(Ordering::Relaxed),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[test]
+    fn a_restarted_file_is_counted_once() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let tracker = Tracker::new(
+            Some(Arc::new(move |p: &Progress| sink.lock().unwrap().push(*p))),
+            vec![10, 5],
+        );
+        tracker.file_bytes(0, 4);
+        tracker.start_file(0);
+        tracker.file_bytes(0, 10);
+        tracker.file_bytes(1, 5);
+        tracker.request_done();
+        let last = *seen.lock().unwrap().last().unwrap();
+        assert_eq!((last.sent, last.total), (15, 15));
+        assert_eq!((last.requests_done, last.requests_total), (1, 1));
+        assert_eq!(last.event, ProgressEvent::RequestDone);
+    }
+}
