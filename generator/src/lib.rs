@@ -23,6 +23,7 @@ mod error;
 pub mod lenient;
 pub mod lint;
 pub mod multipart;
+pub mod semver;
 pub mod spec;
 mod surface;
 

@@ -282,9 +282,40 @@ fn diff(args: &DiffArgs) -> Result<ExitCode> {
     };
     let report = shareofmodel_generator::diff::diff(&old_text, &new_text)
         .context("the specs cannot be compared")?;
+    // What the change does to the generated crate's Rust API: both sides generated in memory.
+    let semver = match (
+        generate(&old_text, &Options::default()),
+        generate(&new_text, &Options::default()),
+    ) {
+        (Ok(old), Ok(new)) => Ok(shareofmodel_generator::semver::compare(
+            old.files.get("API.md").map_or("", String::as_str),
+            new.files.get("API.md").map_or("", String::as_str),
+        )),
+        (Err(e), _) => Err(format!("the spec at {old_name} does not generate: {e}")),
+        (_, Err(e)) => Err(format!("the spec at {new_name} does not generate: {e}")),
+    };
     match args.format {
-        Format::Markdown => print!("{}", report.to_markdown(&old_name, &new_name)),
-        Format::Json => println!("{}", report.to_json()),
+        Format::Markdown => {
+            print!("{}", report.to_markdown(&old_name, &new_name));
+            match &semver {
+                Ok(semver) => print!("\n{}", semver.to_markdown()),
+                Err(why) => {
+                    println!("\n## Rust API of `shareofmodel-client`\n\nNot compared: {why}.")
+                }
+            }
+        }
+        Format::Json => {
+            let mut json: serde_json::Value =
+                serde_json::from_str(&report.to_json()).context("the report is not JSON")?;
+            json["semver"] = match &semver {
+                Ok(semver) => serde_json::json!({
+                    "level": semver.level(),
+                    "changes": semver.changes,
+                }),
+                Err(why) => serde_json::json!({ "error": why }),
+            };
+            println!("{json}");
+        }
     }
     let failed = matches!(args.fail_on, Some(FailOn::Breaking)) && report.breaking() > 0;
     Ok(if failed {

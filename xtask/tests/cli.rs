@@ -168,3 +168,51 @@ fn a_missing_spec_names_the_path() {
     );
     assert!(!temp.path().join("client").exists());
 }
+
+#[test]
+fn diff_reports_spec_impact_and_semver_and_can_fail_on_breaking() {
+    let temp = tempfile::tempdir().unwrap();
+    let old = temp.path().join("old.yaml");
+    let new = temp.path().join("new.yaml");
+    fs::write(&old, SPEC).unwrap();
+    fs::write(&new, SPEC.replacen("maxItems: 10", "maxItems: 5", 1)).unwrap();
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("diff")
+            .arg(&old)
+            .arg(&new)
+            .args(extra)
+            .output()
+            .expect("xtask runs")
+    };
+
+    let markdown = run(&[]);
+    assert!(markdown.status.success());
+    let text = String::from_utf8_lossy(&markdown.stdout);
+    assert!(text.contains("**1 breaking, 0 compatible**"), "{text}");
+    assert!(text.contains("maxItems 10 → 5"), "{text}");
+    assert!(
+        text.contains("## Rust API of `shareofmodel-client`: minor"),
+        "{text}"
+    );
+    assert!(
+        text.contains("const create_assets::assets::MAX_ITEMS`: its value changed (10 → 5)"),
+        "{text}"
+    );
+
+    let json = run(&["--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["breaking"], 1);
+    assert_eq!(value["semver"]["level"], "minor");
+
+    assert!(!run(&["--fail-on", "breaking"]).status.success());
+    let same = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["diff"])
+        .arg(&old)
+        .arg(&old)
+        .args(["--fail-on", "breaking"])
+        .output()
+        .unwrap();
+    assert!(same.status.success());
+    assert!(String::from_utf8_lossy(&same.stdout).contains("patch (no public item changed)"));
+}
