@@ -22,3 +22,6 @@ pub mod multipart;
 pub use client::*;
 pub use progenitor_client;
 pub use reqwest;
+
+/// The OpenAPI document this crate was generated from, byte for byte.
+pub const OPENAPI_DOCUMENT: &str = include_str!("../openapi.yaml");

@@ -54,8 +54,34 @@ pub mod multipart;
 pub use client::*;
 pub use progenitor_client;
 pub use reqwest;
+
+/// The OpenAPI document this crate was generated from, byte for byte.
+pub const OPENAPI_DOCUMENT: &str = include_str!(\"../openapi.yaml\");
 ",
         header = header(options, "//"),
+    )
+}
+
+/// The generated crate's README, as crates.io shows it.
+pub(crate) fn readme_md(options: &Options, spec_title: &str, spec_version: &str) -> String {
+    format!(
+        "<!-- {header} -->
+
+# shareofmodel-client
+
+The typed client of the {spec_title} (API version `{spec_version}`), generated from the
+OpenAPI document shipped in this crate (`openapi.yaml`, also `OPENAPI_DOCUMENT`): every
+operation as a method on `Client`, every schema as a type, and for multipart operations a
+typed form with the spec's field names, encodings, accepted media types and limits as
+constants. `API.md` in the repository lists the whole surface.
+
+Most users want the `shareofmodel` crate instead: it wraps this one with credentials, retries,
+streamed uploads checked before sending, and typed errors.
+
+Licensed under MIT or Apache-2.0. The generated code calls into `progenitor-client`, which
+is MPL-2.0.
+",
+        header = header(options, "").trim(),
     )
 }
 

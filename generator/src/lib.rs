@@ -70,6 +70,12 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, GenerateEr
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), emit::cargo_toml(options));
     files.insert("src/hooks.rs".to_owned(), emit::hooks_rs(options));
+    // The spec travels with the crate (the sandbox serves it; users can read it), unchanged.
+    files.insert("openapi.yaml".to_owned(), spec_text.to_owned());
+    files.insert(
+        "README.md".to_owned(),
+        emit::readme_md(options, &info.title, &info.version),
+    );
     files.insert(
         "src/lib.rs".to_owned(),
         emit::lib_rs(options, &info.title, &info.version),

@@ -130,13 +130,16 @@ fn every_mutation_is_classified_as_expected() {
 
         let generated = generate(&old_text, &Options::default())
             .and_then(|before| Ok((before, generate(&new_text, &Options::default())?)));
-        let (before, after) = match generated {
+        let (mut before, mut after) = match generated {
             Ok(pair) => pair,
             Err(error) => {
                 failures.push(format!("{}: generation failed: {error}", mutation.name));
                 continue;
             }
         };
+        // The spec's own copy always follows the spec; the question is whether code changes.
+        before.files.remove("openapi.yaml");
+        after.files.remove("openapi.yaml");
         if (before != after) != mutation.code {
             failures.push(format!(
                 "{}: generated code {} but the catalogue says code: {}",

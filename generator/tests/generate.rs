@@ -38,6 +38,8 @@ fn the_real_spec_generates_the_same_bytes_every_time() {
         [
             "API.md",
             "Cargo.toml",
+            "README.md",
+            "openapi.yaml",
             "src/client.rs",
             "src/hooks.rs",
             "src/lib.rs",

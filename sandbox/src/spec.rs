@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::SandboxError;
 
 /// The spec this crate was built with.
-pub(crate) const DEFAULT_SPEC: &str = include_str!("../../openapi.yaml");
+pub(crate) const DEFAULT_SPEC: &str = shareofmodel_client::OPENAPI_DOCUMENT;
 
 /// Operation ids the sandbox serves.
 pub(crate) const CREATE_OP: &str = "create_assets";
