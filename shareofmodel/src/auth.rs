@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::header::HeaderValue;
 
 use crate::Error;
 
@@ -82,18 +82,18 @@ impl Auth {
     /// Sends `value` unchanged as the `Authorization` header, as the API reference's samples
     /// do with an API key.
     pub fn authorization(value: impl Into<Secret>) -> Self {
-        Self(Scheme::Authorization(value.into()))
+        Self(Scheme::Authorization(trimmed(value.into())))
     }
 
     /// Sends `Authorization: Bearer <token>`.
     pub fn bearer(token: impl Into<Secret>) -> Self {
-        Self(Scheme::Bearer(token.into()))
+        Self(Scheme::Bearer(trimmed(token.into())))
     }
 
     /// Exchanges the API key for an access token (and again when it expires), and sends
     /// `Authorization: Bearer <token>`, as the authentication guide describes.
     pub fn api_key(key: impl Into<Secret>) -> Self {
-        Self(Scheme::ApiKey(key.into()))
+        Self(Scheme::ApiKey(trimmed(key.into())))
     }
 
     /// Whether this scheme exchanges an API key for tokens.
@@ -139,14 +139,16 @@ impl Auth {
         }
         sensitive(secret).map(drop)
     }
+}
 
-    /// A header map holding only the `Authorization` header, for a `reqwest::Client` you build
-    /// yourself (`reqwest::Client::builder().default_headers(auth.default_headers()?)`) and then
-    /// hand to [`ClientBuilder::reqwest_client`](crate::ClientBuilder::reqwest_client).
-    pub fn default_headers(&self) -> Result<HeaderMap, Error> {
-        let mut headers = HeaderMap::with_capacity(1);
-        headers.insert(AUTHORIZATION, self.header_value()?);
-        Ok(headers)
+/// Surrounding whitespace is never part of a credential (it comes from files and environment
+/// variables), and a server would not see it either.
+fn trimmed(secret: Secret) -> Secret {
+    let value = secret.expose();
+    if value.trim().len() == value.len() {
+        secret
+    } else {
+        Secret::new(value.trim())
     }
 }
 
@@ -191,7 +193,9 @@ mod tests {
         let value = auth.header_value().unwrap();
         assert!(value.is_sensitive());
         assert_eq!(value.to_str().unwrap(), "Bearer s3cr3t-key");
-        assert!(!format!("{:?}", auth.default_headers().unwrap()).contains("s3cr3t"));
+        assert!(!format!("{value:?}").contains("s3cr3t"));
+        let padded = Auth::authorization(" k3y-with-newline\n");
+        assert_eq!(padded.secret().expose(), "k3y-with-newline");
     }
 
     #[test]

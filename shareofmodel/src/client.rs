@@ -53,7 +53,7 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &without_credentials(&self.base_url))
             .field("auth", &self.auth)
             .field("connect_timeout", &self.connect_timeout)
             .field("read_timeout", &self.read_timeout)
@@ -242,6 +242,20 @@ impl ClientBuilder {
     }
 }
 
+/// The URL as given, its user and password (which `build` refuses) hidden.
+fn without_credentials(raw: &str) -> String {
+    match reqwest::Url::parse(raw.trim()) {
+        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+            let _ = url.set_username("***");
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        Ok(_) => raw.to_owned(),
+        Err(_) if raw.contains('@') => "(unparsable URL with credentials)".to_owned(),
+        Err(_) => raw.to_owned(),
+    }
+}
+
 /// `https`, or `http` to this machine (loopback), where nothing travels over a network.
 fn is_secure_or_local(base_url: &str) -> bool {
     let Ok(url) = reqwest::Url::parse(base_url) else {
@@ -409,6 +423,14 @@ impl Client {
         let body = AssetArchiveRequest {
             assets_ids: asset_ids.into_iter().map(|id| id.to_string()).collect(),
         };
+        if body.assets_ids.is_empty() {
+            return Err(Error::invalid(
+                crate::Input::Request,
+                crate::Problem::Other {
+                    message: "no asset id given; pass at least one id to archive".to_owned(),
+                },
+            ));
+        }
         let span = request_span(OPERATION, organization_id, workspace_id);
         self.run(
             OPERATION,
@@ -637,6 +659,16 @@ mod tests {
             .reqwest_client(reqwest::Client::new())
             .build()
             .unwrap();
+    }
+
+    #[test]
+    fn builder_debug_hides_url_credentials() {
+        let builder = Client::builder("https://user:hunter2@x.test/api");
+        let text = format!("{builder:?}");
+        assert!(
+            !text.contains("hunter2") && text.contains("x.test"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -624,7 +624,7 @@ impl fmt::Display for Problem {
                 accepted,
             } => write!(
                 f,
-                "its media type is {media_type} ({determined_by}), which the API does not accept; \
+                "its media type is {media_type:?} ({determined_by}), which the API does not accept; \
                  convert it to one of: {}",
                 accepted.join(", ")
             ),
@@ -681,15 +681,39 @@ fn shorten(value: &str) -> String {
 pub(crate) struct Redactor(pub Vec<String>);
 
 impl Redactor {
+    /// Replaces every form of every secret a server may echo: as given, trimmed, and escaped
+    /// the way JSON escapes it (`"`, `\\`, and `/` as `\\/`). Secrets shorter than 4
+    /// characters are not real credentials, and replacing them would garble every message.
     pub fn apply(&self, text: &str) -> String {
         let mut out = text.to_owned();
         for secret in &self.0 {
-            if !secret.is_empty() {
-                out = out.replace(secret.as_str(), "***");
+            for form in forms(secret) {
+                if form.chars().count() >= 4 {
+                    out = out.replace(&form, "***");
+                }
             }
         }
         out
     }
+
+    /// The first bytes of a body as text, with the secrets removed before it is cut (a cut
+    /// secret would no longer be recognised).
+    pub fn snippet(&self, body: &[u8]) -> String {
+        snippet(self.apply(&String::from_utf8_lossy(body)).as_bytes())
+    }
+}
+
+fn forms(secret: &str) -> Vec<String> {
+    let mut forms = vec![secret.to_owned(), secret.trim().to_owned()];
+    if let Ok(json) = serde_json::to_string(secret) {
+        let escaped = json.trim_matches('"').to_owned();
+        forms.push(escaped.replace('/', "\\/"));
+        forms.push(escaped);
+    }
+    // Longest first, so that a longer form is not half-replaced by a shorter one.
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    forms.dedup();
+    forms
 }
 
 /// What a successful call yields, with what the log line needs.
@@ -714,7 +738,7 @@ pub(crate) async fn finish<T: DeserializeOwned>(
     let err = match result {
         Ok(value) => {
             let status = value.status();
-            let request_id = request_id(value.headers());
+            let request_id = request_id(value.headers(), redact);
             return Ok(Success {
                 value: value.into_inner(),
                 status,
@@ -735,7 +759,7 @@ pub(crate) async fn finish<T: DeserializeOwned>(
             // progenitor only decodes documented success bodies.
             status: StatusCode::OK,
             problem: redact.apply(&decode_hint(&bytes).unwrap_or_else(|| error.to_string())),
-            body_snippet: redact.apply(&snippet(&bytes)),
+            body_snippet: redact.snippet(&bytes),
         },
         E::UnexpectedResponse(response) => {
             return unexpected(operation, redact, response).await;
@@ -775,7 +799,7 @@ fn from_status(
     body: Body,
     redact: &Redactor,
 ) -> Error {
-    let request_id = request_id(headers);
+    let request_id = request_id(headers, redact);
     let (api_error, raw) = match body {
         Body::Json(api_error) => (Some(api_error), None),
         Body::Raw {
@@ -842,7 +866,7 @@ fn from_status(
                     .map(|d| format!(": {d}"))
                     .or_else(|| raw.as_ref().map(|(bytes, _)| format!(
                         "; body starts with: {:?}",
-                        redact.apply(&snippet(bytes))
+                        redact.snippet(bytes)
                     )))
                     .unwrap_or_default()
             ),
@@ -853,7 +877,7 @@ fn from_status(
         500..=599 => Error::Server {
             operation,
             status,
-            detail: detail.or_else(|| raw.as_ref().map(|(bytes, _)| redact.apply(&snippet(bytes)))),
+            detail: detail.or_else(|| raw.as_ref().map(|(bytes, _)| redact.snippet(bytes))),
             request_id,
         },
         _ => match (api_error, raw) {
@@ -868,7 +892,7 @@ fn from_status(
                 operation,
                 status,
                 content_type,
-                body_snippet: redact.apply(&snippet(&bytes)),
+                body_snippet: redact.snippet(&bytes),
                 request_id,
             },
             (None, None) => Error::UnexpectedResponse {
@@ -892,7 +916,7 @@ async fn unexpected<T: DeserializeOwned>(
     let content_type = headers
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+        .map(|t| redact.apply(t));
     let limit = if status.is_success() {
         SUCCESS_BODY_LIMIT
     } else {
@@ -931,15 +955,15 @@ async fn unexpected<T: DeserializeOwned>(
             return Ok(Success {
                 value,
                 status,
-                request_id: request_id(&headers),
+                request_id: request_id(&headers, redact),
             });
         }
         return Err(Error::UnexpectedResponse {
             operation,
             status,
             content_type,
-            body_snippet: redact.apply(&snippet(&body)),
-            request_id: request_id(&headers),
+            body_snippet: redact.snippet(&body),
+            request_id: request_id(&headers, redact),
         });
     }
     Err(from_status(
@@ -983,7 +1007,7 @@ fn flatten(
     const MAX_DEPTH: usize = 8;
     let push = |out: &mut Vec<FieldError>, message: String| {
         out.push(FieldError {
-            field: Some(path.clone()),
+            field: Some(redact.apply(&path)),
             message: redact.apply(&message),
         });
     };
@@ -1051,7 +1075,7 @@ pub(crate) fn transport(
             kind: TransportKind::Connect,
         };
     }
-    if error.is_body() && body_source_failed(&error) {
+    if body_source_failed(&error) {
         return Error::Transport {
             operation,
             message: redact.apply(&describe(&error)),
@@ -1090,6 +1114,10 @@ pub(crate) fn transport(
 fn body_source_failed(error: &reqwest::Error) -> bool {
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
+        if cause.is::<crate::upload::SourceError>() {
+            return true;
+        }
+        // An `io::Error` hides the error it wraps from `source()`; look inside it.
         if let Some(io) = cause.downcast_ref::<std::io::Error>()
             && io
                 .get_ref()
@@ -1102,11 +1130,11 @@ fn body_source_failed(error: &reqwest::Error) -> bool {
     false
 }
 
-fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
+fn request_id(headers: &reqwest::header::HeaderMap, redact: &Redactor) -> Option<String> {
     headers
         .get(REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+        .map(|id| redact.apply(id))
 }
 
 /// The first [`SNIPPET_BYTES`] of a body as text, cut on a character boundary.

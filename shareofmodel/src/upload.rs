@@ -648,6 +648,7 @@ impl Upload {
                 }
                 let prefix = &data[..data.len().min(SNIFF_BYTES)];
                 let decided = media::decide(media_type.as_deref(), prefix, filename);
+                check_media_type(&decided.media_type).map_err(invalid)?;
                 if let Some(tracker) = tracker {
                     tracker.start_file(index);
                 }
@@ -673,11 +674,13 @@ impl Upload {
         let (file, filename, length, prefix) =
             open_file(&path, name_override).await.map_err(invalid)?;
         let decided = media::decide(media_type.as_deref(), &prefix, &filename);
+        check_media_type(&decided.media_type).map_err(invalid)?;
         if let Some(tracker) = tracker {
             tracker.start_file(index);
         }
+        // Not `take(length)`: a file that grew must fail, not be cut silently.
         let body = reqwest::Body::wrap_stream(ExactLength {
-            inner: ReaderStream::with_capacity(file.take(length), READ_CHUNK),
+            inner: ReaderStream::with_capacity(file, READ_CHUNK),
             expected: length,
             seen: 0,
             progress: tracker.map(|t| (t.clone(), index)),
@@ -707,13 +710,17 @@ async fn spool(reader: &mut BoxedReader) -> Result<tempfile::TempPath, Problem> 
     Ok(path)
 }
 
-/// A filename given without a path: not empty, no separator, no control character.
+/// A filename given without a path: not empty, no separator, not `.` or `..`.
 fn check_base_name(filename: &str) -> Result<(), Problem> {
-    check_file_name(filename)?;
-    if filename.is_empty() || filename.contains('/') || filename.contains('\\') {
+    if filename.is_empty()
+        || filename.contains('/')
+        || filename.contains('\\')
+        || filename == "."
+        || filename == ".."
+    {
         return Err(Problem::FileNameNotABaseName);
     }
-    Ok(())
+    check_file_name(filename)
 }
 
 /// A text asset, through the generated types' own checks.
@@ -813,11 +820,34 @@ async fn open_file(
     Ok((file, filename, length, prefix))
 }
 
+/// A name the server can store: no control character, and no longer than an asset's name
+/// may be (the file's name becomes the asset's; the spec limits text assets' names, and the
+/// server applies the same limit to files).
 fn check_file_name(name: &str) -> Result<(), Problem> {
-    match name.chars().find(|c| c.is_control()) {
-        Some(character) => Err(Problem::FileNameControlCharacter { character }),
-        None => Ok(()),
+    if let Some(character) = name.chars().find(|c| c.is_control()) {
+        return Err(Problem::FileNameControlCharacter { character });
     }
+    let length = name.chars().count();
+    let max = create_assets::assets::name::MAX_LENGTH;
+    if length > max {
+        return Err(Problem::TooLong {
+            property: Some("file name"),
+            max,
+            actual: length,
+        });
+    }
+    Ok(())
+}
+
+/// A media type given by the caller must parse, parameters included: the generated form only
+/// checks the `type/subtype` part, and a bad parameter would fail later, as a request error.
+fn check_media_type(media_type: &str) -> Result<(), Problem> {
+    media_type
+        .parse::<mime_guess::mime::Mime>()
+        .map(drop)
+        .map_err(|_| Problem::InvalidMediaType {
+            media_type: media_type.to_owned(),
+        })
 }
 
 fn io_problem(error: io::Error) -> Problem {
@@ -869,6 +899,14 @@ where
         match Pin::new(&mut self.inner).poll_next(cx) {
             Poll::Ready(Some(Ok(chunk))) => {
                 self.seen = self.seen.saturating_add(chunk.len() as u64);
+                if self.seen > self.expected {
+                    let message = format!(
+                        "the file grew while it was being sent (more than the {} bytes declared)",
+                        self.expected
+                    );
+                    self.seen = u64::MAX;
+                    return Poll::Ready(Some(Err(source_error(message))));
+                }
                 if let Some((tracker, file)) = &self.progress {
                     tracker.file_bytes(*file, chunk.len() as u64);
                 }
