@@ -67,8 +67,9 @@ pub enum Fault {
         create: bool,
     },
     /// Reads and processes the body normally (assets are created), then waits `duration` before
-    /// answering; a client with a shorter timeout gives up although the work was done. A wait
-    /// still running at shutdown drops the connection.
+    /// answering; a client with a shorter timeout gives up although the work was done. When the
+    /// client closes the connection first, the request ends unanswered (recorded with status 0);
+    /// a wait still running at shutdown drops the connection. `Duration::MAX` never answers.
     Stall {
         /// How long to hold the answer back.
         duration: Duration,

@@ -26,7 +26,59 @@
 //! # }
 //! ```
 //!
-//! Decisions where the documentation leaves the server's behaviour open:
+//! # Tokens
+//!
+//! When the spec has `create_access_token` (`POST /v1/auth/token`), the sandbox exchanges its
+//! key for a random opaque token: `{"api_key": KEY}` → 200 `{"access": TOKEN, "expires_in":
+//! 900}` (the field is [`SandboxConfig::token_field`], the lifetime
+//! [`SandboxConfig::token_ttl`]). API routes then accept the key, raw or as `Bearer KEY`, and
+//! `Bearer TOKEN` while the token lives. An expired token (see [`Sandbox::expire_tokens`]) is
+//! answered 401 `{"detail": "Given token not valid for any token type", "code":
+//! "token_not_valid"}`, a wrong key on the exchange 401 `{"detail": "No active account found
+//! with the given credentials"}`. [`Sandbox::token_exchanges`] counts the tokens issued. Tokens
+//! are redacted from the recordings and logs like the key.
+//!
+//! # Faults
+//!
+//! Tests script what the network or the server does to the next requests of an operation with
+//! [`Sandbox::push_faults`]: a [`Fault`] per request, in order, then normal service. Faulted
+//! requests are recorded too ([`RecordedRequest::fault`]; `status` 0 when nothing was
+//! answered), and [`Sandbox::created_count`] says whether anything was created anyway.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use shareofmodel_sandbox::{Fault, FaultBody, Sandbox, SandboxConfig};
+//!
+//! # async fn demo() -> Result<(), shareofmodel_sandbox::SandboxError> {
+//! let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+//! sandbox.push_faults(
+//!     "create_assets",
+//!     [
+//!         // A busy server, then a connection lost after the assets were stored.
+//!         Fault::Status {
+//!             status: 503,
+//!             retry_after: Some("1".into()),
+//!             body: FaultBody::detail("Service temporarily unavailable."),
+//!         },
+//!         Fault::ResetAfterBody { create: true },
+//!         Fault::Stall { duration: Duration::from_secs(30) },
+//!     ],
+//! )?;
+//! // ... a client uploads four times: 503, a connection reset, a timeout, then 201 ...
+//! for request in sandbox.requests() {
+//!     println!("{} {:?}", request.status, request.fault); // 503, 0, 0 (client gone), 201
+//! }
+//! // Three stored, not one: the reset and the stalled create went through.
+//! println!("{}", sandbox.created_count());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The sandbox speaks HTTP/1.1 only; the connection-level faults drop the whole connection.
+//!
+//! # Decisions
+//!
+//! Where the documentation leaves the server's behaviour open:
 //! - Created assets come in order: the text items, then the files.
 //! - A file's `content` is the empty string; its `content_type` comes from its bytes (`image/*`
 //!   → `image`, `video/*` → `video`, documents such as PDF, DOC, DOCX → `text`).
@@ -34,8 +86,10 @@
 //!   `application/octet-stream` or without a type is sniffed instead; content the sniffer
 //!   recognises must be accepted too and wins over the declared type.
 //! - `thumbnail_url` is the content URL for images and empty otherwise.
-//! - Unknown parts, unknown keys in a text item and unknown keys in the archive body are
-//!   refused with a 400 naming them, where the real server might drop them silently.
+//! - Unknown parts, unknown keys in a text item, unknown keys in the archive body and in the
+//!   token request are refused with a 400 naming them, where the real server might drop them
+//!   silently.
+//! - Tokens are opaque strings, not JWTs; a token sent without `Bearer ` is refused.
 
 #![deny(missing_docs)]
 

@@ -81,7 +81,7 @@ pub enum AuthorizationSeen {
     },
     /// `Bearer <value>`.
     Bearer {
-        /// Whether the value was the sandbox's key.
+        /// Whether the value was the sandbox's key or a live token it issued.
         valid: bool,
     },
 }
