@@ -244,9 +244,7 @@ impl Drop for Unfinished<'_> {
 /// per request does anything; `status` 0 means no response was sent.
 pub(crate) fn finish(shared: &Shared, slot: &Slot, status: u16) {
     let Some((mut request, started)) = slot.with(|d| {
-        let draft = d.draft.take()?;
-        let (request, started) = draft;
-        let mut request = request;
+        let (mut request, started) = d.draft.take()?;
         request.operation = d.operation.take();
         request.parts = d.parts.take();
         request.body = d.body.take();
