@@ -14,6 +14,14 @@ pub(crate) const EMPTY_FILE: &str = "The submitted file is empty.";
 pub(crate) const NO_FILENAME: &str = "No filename could be determined.";
 pub(crate) const NOTHING_TO_CREATE: &str = "At least one asset or file is required.";
 
+/// Simple JWT's answer to an expired (or otherwise unusable) token.
+pub(crate) fn token_not_valid() -> Value {
+    json!({
+        "detail": "Given token not valid for any token type",
+        "code": "token_not_valid",
+    })
+}
+
 pub(crate) fn detail(message: impl Into<String>) -> Value {
     json!({ "detail": message.into() })
 }

@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-/// Why the sandbox could not start.
+/// Why the sandbox could not start, or could not take a fault script.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SandboxError {
@@ -65,5 +65,23 @@ pub enum SandboxError {
         /// The operating system's error.
         #[source]
         source: std::io::Error,
+    },
+
+    /// [`crate::Sandbox::push_faults`] was given an operationId the sandbox does not serve.
+    #[error("the sandbox serves no operation `{operation}`; faults can be queued for {known}")]
+    UnknownOperation {
+        /// The operationId given.
+        operation: String,
+        /// The operationIds the sandbox serves, comma-separated.
+        known: String,
+    },
+
+    /// A queued fault cannot be carried out as given.
+    #[error("the fault {fault} cannot be served: {reason}")]
+    InvalidFault {
+        /// The fault, as its `Display` text.
+        fault: String,
+        /// What is wrong with it.
+        reason: String,
     },
 }

@@ -26,7 +26,59 @@
 //! # }
 //! ```
 //!
-//! Decisions where the documentation leaves the server's behaviour open:
+//! # Tokens
+//!
+//! When the spec has `create_access_token` (`POST /v1/auth/token`), the sandbox exchanges its
+//! key for a random opaque token: `{"api_key": KEY}` → 200 `{"access": TOKEN, "expires_in":
+//! 900}` (the field is [`SandboxConfig::token_field`], the lifetime
+//! [`SandboxConfig::token_ttl`]). API routes then accept the key, raw or as `Bearer KEY`, and
+//! `Bearer TOKEN` while the token lives. An expired token (see [`Sandbox::expire_tokens`]) is
+//! answered 401 `{"detail": "Given token not valid for any token type", "code":
+//! "token_not_valid"}`, a wrong key on the exchange 401 `{"detail": "No active account found
+//! with the given credentials"}`. [`Sandbox::token_exchanges`] counts the tokens issued. Tokens
+//! are redacted from the recordings and logs like the key.
+//!
+//! # Faults
+//!
+//! Tests script what the network or the server does to the next requests of an operation with
+//! [`Sandbox::push_faults`]: a [`Fault`] per request, in order, then normal service. Faulted
+//! requests are recorded too ([`RecordedRequest::fault`]; `status` 0 when nothing was
+//! answered), and [`Sandbox::created_count`] says whether anything was created anyway.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use shareofmodel_sandbox::{Fault, FaultBody, Sandbox, SandboxConfig};
+//!
+//! # async fn demo() -> Result<(), shareofmodel_sandbox::SandboxError> {
+//! let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+//! sandbox.push_faults(
+//!     "create_assets",
+//!     [
+//!         // A busy server, then a connection lost after the assets were stored.
+//!         Fault::Status {
+//!             status: 503,
+//!             retry_after: Some("1".into()),
+//!             body: FaultBody::detail("Service temporarily unavailable."),
+//!         },
+//!         Fault::ResetAfterBody { create: true },
+//!         Fault::Stall { duration: Duration::from_secs(30) },
+//!     ],
+//! )?;
+//! // ... a client uploads four times: 503, a connection reset, a timeout, then 201 ...
+//! for request in sandbox.requests() {
+//!     println!("{} {:?}", request.status, request.fault); // 503, 0, 0 (client gone), 201
+//! }
+//! // Three stored, not one: the reset and the stalled create went through.
+//! println!("{}", sandbox.created_count());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The sandbox speaks HTTP/1.1 only; the connection-level faults drop the whole connection.
+//!
+//! # Decisions
+//!
+//! Where the documentation leaves the server's behaviour open:
 //! - Created assets come in order: the text items, then the files.
 //! - A file's `content` is the empty string; its `content_type` comes from its bytes (`image/*`
 //!   → `image`, `video/*` → `video`, documents such as PDF, DOC, DOCX → `text`).
@@ -34,19 +86,24 @@
 //!   `application/octet-stream` or without a type is sniffed instead; content the sniffer
 //!   recognises must be accepted too and wins over the declared type.
 //! - `thumbnail_url` is the content URL for images and empty otherwise.
-//! - Unknown parts, unknown keys in a text item and unknown keys in the archive body are
-//!   refused with a 400 naming them, where the real server might drop them silently.
+//! - Unknown parts, unknown keys in a text item, unknown keys in the archive body and in the
+//!   token request are refused with a 400 naming them, where the real server might drop them
+//!   silently.
+//! - Tokens are opaque strings, not JWTs; a token sent without `Bearer ` is refused.
 
 #![deny(missing_docs)]
 
+mod conn;
 mod create;
 mod disposition;
 mod drf;
 mod error;
+mod fault;
 mod record;
 mod server;
 mod spec;
 mod store;
+mod token;
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -54,13 +111,15 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 pub use error::SandboxError;
-pub use record::{AuthorizationSeen, REDACTED, RecordedPart, RecordedRequest};
+pub use fault::{Fault, FaultBody};
+pub use record::{AuthorizationSeen, CredentialSeen, REDACTED, RecordedPart, RecordedRequest};
 pub use store::StoredAsset;
+pub use token::TokenField;
 
 use server::{Data, Shared};
 
@@ -72,6 +131,9 @@ pub const SANDBOX_USER_EMAIL: &str = "sandbox@example.invalid";
 
 /// How long [`Sandbox::shutdown`] waits for open connections before closing them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// How long an issued token lives unless configured otherwise (Simple JWT's default).
+pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(15 * 60);
 
 /// The body of a successful create call.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -115,6 +177,9 @@ pub struct SandboxConfig {
     response_shape: ResponseShape,
     spec_yaml: Option<String>,
     bind: SocketAddr,
+    token_field: TokenField,
+    token_ttl: Duration,
+    token_expires_in: bool,
 }
 
 impl Default for SandboxConfig {
@@ -126,6 +191,9 @@ impl Default for SandboxConfig {
             response_shape: ResponseShape::Auto,
             spec_yaml: None,
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            token_field: TokenField::Access,
+            token_ttl: DEFAULT_TOKEN_TTL,
+            token_expires_in: true,
         }
     }
 }
@@ -140,6 +208,9 @@ impl fmt::Debug for SandboxConfig {
             .field("response_shape", &self.response_shape)
             .field("spec_yaml", &self.spec_yaml.as_ref().map(|s| s.len()))
             .field("bind", &self.bind)
+            .field("token_field", &self.token_field)
+            .field("token_ttl", &self.token_ttl)
+            .field("token_expires_in", &self.token_expires_in)
             .finish()
     }
 }
@@ -186,6 +257,29 @@ impl SandboxConfig {
         self.bind = addr;
         self
     }
+
+    /// The property of the token exchange's answer that carries the token (default
+    /// [`TokenField::Access`]). The spec's response schema must declare it.
+    #[must_use]
+    pub fn token_field(mut self, field: TokenField) -> Self {
+        self.token_field = field;
+        self
+    }
+
+    /// How long an issued token is accepted (default [`DEFAULT_TOKEN_TTL`], 15 minutes).
+    #[must_use]
+    pub fn token_ttl(mut self, ttl: Duration) -> Self {
+        self.token_ttl = ttl;
+        self
+    }
+
+    /// Whether the token exchange's answer says `expires_in` (default `true`, when the spec's
+    /// response schema declares it); `false` imitates a server that leaves it out.
+    #[must_use]
+    pub fn token_expires_in(mut self, send: bool) -> Self {
+        self.token_expires_in = send;
+        self
+    }
 }
 
 /// A running sandbox. Cheap to clone; every clone controls the same server, which stops on
@@ -197,15 +291,14 @@ pub struct Sandbox {
 
 struct Inner {
     shared: Arc<Shared>,
-    stop: Mutex<Option<oneshot::Sender<()>>>,
-    task: Mutex<Option<JoinHandle<std::io::Result<()>>>>,
+    stop: CancellationToken,
+    task: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        if let Some(stop) = take(&self.stop) {
-            let _ = stop.send(());
-        }
+        self.stop.cancel();
+        // Aborting the server task aborts every connection task it owns.
         if let Some(task) = take(&self.task) {
             task.abort();
         }
@@ -231,6 +324,21 @@ impl Sandbox {
     /// inside a Tokio runtime.
     pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         let api = spec::Api::from_yaml(config.spec_yaml.as_deref().unwrap_or(spec::DEFAULT_SPEC))?;
+        if let Some(exchange) = &api.token
+            && !exchange
+                .response_props
+                .iter()
+                .any(|p| p == config.token_field.name())
+        {
+            return Err(SandboxError::SpecUnsupported {
+                what: "token response schema".to_owned(),
+                location: format!("paths.{}.responses", exchange.path),
+                reason: format!(
+                    "it does not declare `{}`, the configured token field",
+                    config.token_field.name()
+                ),
+            });
+        }
         if !config.bind.ip().is_loopback() {
             return Err(SandboxError::NotLoopback { addr: config.bind });
         }
@@ -262,33 +370,31 @@ impl Sandbox {
             base_url: format!("http://{local}"),
             dir,
             data: Mutex::new(Data::default()),
+            token_field: config.token_field,
+            token_ttl: config.token_ttl,
+            token_expires_in: config.token_expires_in,
+            tokens: Mutex::default(),
+            faults: Mutex::default(),
         });
 
         let app = server::router(shared.clone());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        let stop = CancellationToken::new();
+        let task = tokio::spawn(conn::serve(listener, app, stop.clone()));
         tracing::info!(base_url = %shared.base_url, "sandbox listening");
         Ok(Sandbox {
             inner: Arc::new(Inner {
                 shared,
-                stop: Mutex::new(Some(stop)),
+                stop,
                 task: Mutex::new(Some(task)),
             }),
         })
     }
 
-    /// Stops accepting connections and waits (up to a few seconds) for open ones to finish.
+    /// Stops accepting connections and waits (up to a few seconds) for open ones to finish
+    /// their current request; scripted waits ([`Fault::Stall`] and the like) end at once.
     /// Every clone of the handle is then stopped; calling it again does nothing.
     pub async fn shutdown(&self) {
-        if let Some(stop) = take(&self.inner.stop) {
-            let _ = stop.send(());
-        }
+        self.inner.stop.cancel();
         if let Some(mut task) = take(&self.inner.task)
             && tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
                 .await
@@ -315,7 +421,7 @@ impl Sandbox {
             .expect("the base URL is built from the bound address")
     }
 
-    /// The key clients must send, raw or as `Bearer <key>`.
+    /// The key clients must send, raw or as `Bearer <key>`, or exchange for a token.
     pub fn api_key(&self) -> &str {
         &self.shared().api_key
     }
@@ -360,12 +466,80 @@ impl Sandbox {
         self.shared().data().created
     }
 
-    /// Forgets the recorded requests and resets [`Sandbox::created_count`]; the stored assets
-    /// stay.
+    /// Forgets the recorded requests and resets [`Sandbox::created_count`] and
+    /// [`Sandbox::token_exchanges`]; the stored assets, issued tokens and queued faults stay.
     pub fn clear_records(&self) {
         let mut data = self.shared().data();
         data.requests.clear();
         data.created = 0;
+        drop(data);
+        self.shared().tokens().reset_exchanges();
+    }
+
+    /// The number of successful token exchanges (tokens issued) since the start or the last
+    /// [`Sandbox::clear_records`]. Refused exchanges are only in [`Sandbox::requests`].
+    pub fn token_exchanges(&self) -> usize {
+        self.shared().tokens().exchanges()
+    }
+
+    /// Expires every token issued so far: their next use is answered 401
+    /// `{"detail": "Given token not valid for any token type", "code": "token_not_valid"}`.
+    /// Tokens issued afterwards live as configured.
+    pub fn expire_tokens(&self) {
+        self.shared().tokens().expire_all();
+    }
+
+    /// Queues `faults` for the operation `operation` (an operationId such as
+    /// `"create_assets"`): each request of that operation takes the next one, in order, before
+    /// any queued with [`Sandbox::push_faults_any`]; with none queued, requests are served
+    /// normally. Nothing is queued if any fault is refused.
+    pub fn push_faults(
+        &self,
+        operation: &str,
+        faults: impl IntoIterator<Item = Fault>,
+    ) -> Result<(), SandboxError> {
+        if !spec::OPERATIONS.contains(&operation) {
+            return Err(SandboxError::UnknownOperation {
+                operation: operation.to_owned(),
+                known: spec::OPERATIONS.join(", "),
+            });
+        }
+        self.queue(Some(operation), faults)
+    }
+
+    /// Queues `faults` for whichever API request comes next, of any operation (requests to
+    /// unknown routes take none).
+    pub fn push_faults_any(
+        &self,
+        faults: impl IntoIterator<Item = Fault>,
+    ) -> Result<(), SandboxError> {
+        self.queue(None, faults)
+    }
+
+    fn queue(
+        &self,
+        operation: Option<&str>,
+        faults: impl IntoIterator<Item = Fault>,
+    ) -> Result<(), SandboxError> {
+        let faults: Vec<Fault> = faults.into_iter().collect();
+        for fault in &faults {
+            fault.check().map_err(|reason| SandboxError::InvalidFault {
+                fault: fault.to_string(),
+                reason,
+            })?;
+        }
+        self.shared().faults().push(operation, faults);
+        Ok(())
+    }
+
+    /// How many queued faults no request has taken yet.
+    pub fn pending_faults(&self) -> usize {
+        self.shared().faults().len()
+    }
+
+    /// Drops every queued fault.
+    pub fn clear_faults(&self) {
+        self.shared().faults().clear();
     }
 
     /// The stored bytes of an asset: the uploaded file, or a text item's content as UTF-8.

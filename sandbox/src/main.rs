@@ -4,9 +4,10 @@ use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
-use shareofmodel_sandbox::{ResponseShape, Sandbox, SandboxConfig};
+use shareofmodel_sandbox::{ResponseShape, Sandbox, SandboxConfig, TokenField};
 use uuid::Uuid;
 
 /// A local stand-in for the Share Of Model asset API, on 127.0.0.1.
@@ -40,6 +41,14 @@ struct Args {
     /// An OpenAPI document to serve instead of the built-in openapi.yaml.
     #[arg(long, value_name = "PATH")]
     spec: Option<PathBuf>,
+
+    /// The property of the token exchange's answer that carries the token.
+    #[arg(long, default_value = "access", value_parser = clap::builder::PossibleValuesParser::new(TokenField::NAMES))]
+    token_field: String,
+
+    /// How long an issued token is accepted, in seconds.
+    #[arg(long, default_value_t = 900, value_name = "SECONDS")]
+    token_ttl: u64,
 }
 
 #[tokio::main]
@@ -63,9 +72,12 @@ async fn main() -> ExitCode {
 
 async fn run(args: Args) -> Result<(), String> {
     let shape: ResponseShape = args.response_shape.parse()?;
+    let token_field: TokenField = args.token_field.parse()?;
     let mut config = SandboxConfig::default()
         .bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
-        .response_shape(shape);
+        .response_shape(shape)
+        .token_field(token_field)
+        .token_ttl(Duration::from_secs(args.token_ttl));
     if let Some(key) = args.api_key {
         config = config.api_key(key);
     }

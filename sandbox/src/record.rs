@@ -1,6 +1,7 @@
 //! What the sandbox saw on the wire, for tests to assert on.
 
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use serde::Serialize;
 
@@ -24,21 +25,29 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// How the credentials were sent.
     pub authorization: AuthorizationSeen,
+    /// Which secret the credentials carried: the key, a token the sandbox issued, or neither.
+    pub credential: CredentialSeen,
     /// The `Content-Length` header's value, when it was sent and was a number.
     pub content_length: Option<u64>,
     /// Whether the body came with `Transfer-Encoding: chunked`.
     pub chunked: bool,
     /// The operationId the route belongs to, `None` for unknown routes.
     pub operation: Option<String>,
-    /// The status the sandbox answered.
+    /// The status the sandbox answered; `0` when it sent no response at all (a [`crate::Fault`]
+    /// dropped the connection, or the request was cut short by the client or a shutdown).
     pub status: u16,
     /// The multipart parts in order, when the body was read as multipart. A request rejected
     /// before its body was read (no credentials, unknown workspace...) has `None`.
     pub parts: Option<Vec<RecordedPart>>,
     /// A non-multipart body that was read (the archive call's JSON), as text.
     pub body: Option<String>,
-    /// The JSON the sandbox answered with.
+    /// The JSON the sandbox answered with (issued tokens replaced by [`REDACTED`]). Under a
+    /// fault that mangles the answer ([`crate::Fault::TruncatedJson`],
+    /// [`crate::Fault::WrongContentType`]) it is the document before mangling.
     pub response: Option<serde_json::Value>,
+    /// The [`crate::Fault`] applied to this request, as its `Display` text (for example
+    /// `status(503)` or `reset_after_body(create=true)`); `None` for a normal request.
+    pub fault: Option<String>,
 }
 
 impl RecordedRequest {
@@ -72,9 +81,27 @@ pub enum AuthorizationSeen {
     },
     /// `Bearer <value>`.
     Bearer {
-        /// Whether the value was the sandbox's key.
+        /// Whether the value was the sandbox's key or a live token it issued.
         valid: bool,
     },
+}
+
+/// Which secret the credentials header carried. The secret itself is never kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CredentialSeen {
+    /// No credentials header.
+    Missing,
+    /// The sandbox's API key.
+    ApiKey,
+    /// A token the sandbox issued that had not expired.
+    Token,
+    /// A token the sandbox issued that had expired (or was expired by
+    /// [`crate::Sandbox::expire_tokens`]).
+    ExpiredToken,
+    /// Anything else.
+    Unknown,
 }
 
 /// One part of a multipart body, as received.
@@ -105,10 +132,15 @@ pub(crate) struct Slot(Arc<Mutex<SlotData>>);
 
 #[derive(Debug, Default)]
 pub(crate) struct SlotData {
+    /// What the middleware saw of the request head; taken (once) when the request is recorded.
+    pub draft: Option<(RecordedRequest, Instant)>,
     pub operation: Option<String>,
     pub parts: Option<Vec<RecordedPart>>,
     pub body: Option<String>,
     pub response: Option<serde_json::Value>,
+    pub fault: Option<String>,
+    /// Set by a fault with `create: false`: process the request as usual but store nothing.
+    pub dry_run: bool,
 }
 
 impl Slot {
@@ -116,8 +148,8 @@ impl Slot {
         f(&mut self.0.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
-    pub fn take(&self) -> SlotData {
-        self.with(std::mem::take)
+    pub fn dry_run(&self) -> bool {
+        self.with(|d| d.dry_run)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -21,9 +21,11 @@ use uuid::Uuid;
 use crate::ResponseShape;
 use crate::create::{self, NewAsset, ReadError, Received, Uploads, essence};
 use crate::drf::{self, Errors};
-use crate::record::{AuthorizationSeen, REDACTED, RecordedRequest, Slot};
+use crate::fault::{self, FaultQueues};
+use crate::record::{AuthorizationSeen, CredentialSeen, REDACTED, RecordedRequest, Slot};
 use crate::spec::{self, Api};
 use crate::store::StoredAsset;
+use crate::token::{self, TokenField, TokenState, Tokens};
 
 /// Where the sandbox serves stored bytes; not part of the API, never recorded.
 pub(crate) const CONTENT_PREFIX: &str = "/sandbox/content/";
@@ -40,6 +42,12 @@ pub(crate) struct Shared {
     pub base_url: String,
     pub dir: TempDir,
     pub data: Mutex<Data>,
+    pub token_field: TokenField,
+    pub token_ttl: Duration,
+    pub token_expires_in: bool,
+    /// Apart from `data`: redaction reads it, sometimes while `data` is held.
+    pub tokens: Mutex<Tokens>,
+    pub faults: Mutex<FaultQueues>,
 }
 
 #[derive(Default)]
@@ -55,13 +63,28 @@ impl Shared {
         self.data.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Replaces the key wherever a client may have put it, before anything is kept or logged.
-    fn redact(&self, text: &str) -> String {
-        if self.api_key.is_empty() {
+    pub fn tokens(&self) -> MutexGuard<'_, Tokens> {
+        self.tokens.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn faults(&self) -> MutexGuard<'_, FaultQueues> {
+        self.faults.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Replaces the key and every issued token wherever a client may have put them, before
+    /// anything is kept or logged.
+    pub(crate) fn redact(&self, text: &str) -> String {
+        let mut out = if self.api_key.is_empty() {
             text.to_owned()
         } else {
             text.replace(&self.api_key, REDACTED)
+        };
+        for token in self.tokens().iter() {
+            if out.contains(token) {
+                out = out.replace(token, REDACTED);
+            }
         }
+        out
     }
 }
 
@@ -71,11 +94,31 @@ pub(crate) fn router(shared: St) -> Router {
     let api = &shared.api;
     // Create and list share a path in the spec; one path may carry several methods.
     let mut routes: Vec<(String, MethodRouter<St>)> = Vec::new();
-    for (template, method_router) in [
-        (&api.create.template, on(&api.create.method, create)),
-        (&api.list.template, on(&api.list.method, list)),
-        (&api.archive.template, on(&api.archive.method, archive)),
-    ] {
+    let mut served = vec![
+        (
+            &api.create.template,
+            faulty(&shared, spec::CREATE_OP, on(&api.create.method, create)),
+        ),
+        (
+            &api.list.template,
+            faulty(&shared, spec::LIST_OP, on(&api.list.method, list)),
+        ),
+        (
+            &api.archive.template,
+            faulty(&shared, spec::ARCHIVE_OP, on(&api.archive.method, archive)),
+        ),
+    ];
+    if let Some(exchange) = &api.token {
+        served.push((
+            &exchange.path,
+            faulty(
+                &shared,
+                spec::TOKEN_OP,
+                on(&exchange.method, token::exchange),
+            ),
+        ));
+    }
+    for (template, method_router) in served {
         match routes.iter().position(|(t, _)| t == template) {
             Some(i) => {
                 let (t, existing) = routes.remove(i);
@@ -99,6 +142,17 @@ pub(crate) fn router(shared: St) -> Router {
         .with_state(shared)
 }
 
+/// Puts the fault injector in front of an operation's handler (not its 405 fallback).
+fn faulty(shared: &St, operation: &'static str, route: MethodRouter<St>) -> MethodRouter<St> {
+    route.route_layer(middleware::from_fn_with_state(
+        fault::Injector {
+            shared: shared.clone(),
+            operation,
+        },
+        fault::inject,
+    ))
+}
+
 fn on<H, T>(method: &Method, handler: H) -> MethodRouter<St>
 where
     H: axum::handler::Handler<T, St>,
@@ -119,11 +173,8 @@ async fn record(State(shared): State<St>, mut request: Request, next: Next) -> R
     }
 
     let started = Instant::now();
-    let method = request.method().to_string();
-    let query = request.uri().query().map(|q| shared.redact(q));
-    let http_version = format!("{:?}", request.version());
     let headers = request.headers();
-    let authorization = authorization_seen(&shared, headers);
+    let (authorization, credential) = credentials_seen(&shared, headers);
     let recorded_headers = headers
         .iter()
         .map(|(n, v)| {
@@ -147,35 +198,73 @@ async fn record(State(shared): State<St>, mut request: Request, next: Next) -> R
             v.split(',')
                 .any(|t| t.trim().eq_ignore_ascii_case("chunked"))
         });
+    let draft = RecordedRequest {
+        method: request.method().to_string(),
+        path: shared.redact(&path),
+        query: request.uri().query().map(|q| shared.redact(q)),
+        http_version: format!("{:?}", request.version()),
+        headers: recorded_headers,
+        authorization,
+        credential,
+        content_length,
+        chunked,
+        operation: None,
+        status: 0,
+        parts: None,
+        body: None,
+        response: None,
+        fault: None,
+    };
+    slot.with(|d| d.draft = Some((draft, started)));
 
+    // Records the request even if this future is dropped before it answers (the client went
+    // away mid-handler, or the server shut down).
+    let unfinished = Unfinished {
+        shared: &shared,
+        slot: &slot,
+    };
     let response = next.run(request).await;
+    finish(&shared, &slot, response.status().as_u16());
+    drop(unfinished);
+    response
+}
 
-    let notes = slot.take();
-    let status = response.status();
+struct Unfinished<'a> {
+    shared: &'a Shared,
+    slot: &'a Slot,
+}
+
+impl Drop for Unfinished<'_> {
+    fn drop(&mut self) {
+        finish(self.shared, self.slot, 0);
+    }
+}
+
+/// Completes the request's record with what the handlers noted and keeps it. Only the first call
+/// per request does anything; `status` 0 means no response was sent.
+pub(crate) fn finish(shared: &Shared, slot: &Slot, status: u16) {
+    let Some((mut request, started)) = slot.with(|d| {
+        let (mut request, started) = d.draft.take()?;
+        request.operation = d.operation.take();
+        request.parts = d.parts.take();
+        request.body = d.body.take();
+        request.response = d.response.take();
+        request.fault = d.fault.take();
+        Some((request, started))
+    }) else {
+        return;
+    };
+    request.status = status;
     tracing::debug!(
-        operation = notes.operation.as_deref().unwrap_or("-"),
-        method = %method,
-        path = %shared.redact(&path),
-        status = status.as_u16(),
+        operation = request.operation.as_deref().unwrap_or("-"),
+        method = %request.method,
+        path = %request.path,
+        status,
+        fault = request.fault.as_deref().unwrap_or("-"),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "request"
     );
-    shared.data().requests.push(RecordedRequest {
-        method,
-        path: shared.redact(&path),
-        query,
-        http_version,
-        headers: recorded_headers,
-        authorization,
-        content_length,
-        chunked,
-        operation: notes.operation,
-        status: status.as_u16(),
-        parts: notes.parts,
-        body: notes.body,
-        response: notes.response,
-    });
-    response
+    shared.data().requests.push(request);
 }
 
 /// `<redacted>`, or `Bearer <redacted>` so the scheme stays visible.
@@ -189,28 +278,41 @@ fn redact_credentials(value: &HeaderValue) -> String {
     }
 }
 
-fn authorization_seen(shared: &Shared, headers: &HeaderMap) -> AuthorizationSeen {
+/// How the credentials were sent, and which secret they carried. A token counts only as
+/// `Bearer <token>`, the way Simple JWT reads it.
+fn credentials_seen(shared: &Shared, headers: &HeaderMap) -> (AuthorizationSeen, CredentialSeen) {
     let Some(value) = headers.get(shared.api.auth_header.as_str()) else {
-        return AuthorizationSeen::Missing;
+        return (AuthorizationSeen::Missing, CredentialSeen::Missing);
     };
     let text = value.to_str().unwrap_or_default().trim();
     if text.is_empty() {
-        return AuthorizationSeen::Missing;
+        return (AuthorizationSeen::Missing, CredentialSeen::Missing);
     }
-    match text.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
-            AuthorizationSeen::Bearer {
-                valid: token.trim() == shared.api_key,
-            }
+    let (bearer, secret) = match text.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => (true, token.trim()),
+        _ => (false, text),
+    };
+    let credential = if secret == shared.api_key {
+        CredentialSeen::ApiKey
+    } else {
+        match shared.tokens().state(secret) {
+            TokenState::Live => CredentialSeen::Token,
+            TokenState::Expired => CredentialSeen::ExpiredToken,
+            TokenState::Unknown => CredentialSeen::Unknown,
         }
-        _ => AuthorizationSeen::Raw {
-            valid: text == shared.api_key,
-        },
-    }
+    };
+    let valid =
+        credential == CredentialSeen::ApiKey || (bearer && credential == CredentialSeen::Token);
+    let authorization = if bearer {
+        AuthorizationSeen::Bearer { valid }
+    } else {
+        AuthorizationSeen::Raw { valid }
+    };
+    (authorization, credential)
 }
 
 /// A JSON reply, noted for the recording.
-fn reply(slot: &Slot, status: StatusCode, body: Value) -> Response {
+pub(crate) fn reply(slot: &Slot, status: StatusCode, body: Value) -> Response {
     slot.with(|d| d.response = Some(body.clone()));
     (status, Json(body)).into_response()
 }
@@ -241,15 +343,25 @@ fn gate(
             drf::detail(drf::NOT_FOUND),
         ));
     }
-    match authorization_seen(shared, headers) {
-        AuthorizationSeen::Missing => {
+    match credentials_seen(shared, headers) {
+        (AuthorizationSeen::Missing, _) => {
             return Some(reply(
                 slot,
                 StatusCode::UNAUTHORIZED,
                 drf::detail(drf::NO_CREDENTIALS),
             ));
         }
-        AuthorizationSeen::Raw { valid: false } | AuthorizationSeen::Bearer { valid: false } => {
+        (AuthorizationSeen::Bearer { valid: false }, CredentialSeen::ExpiredToken) => {
+            return Some(reply(
+                slot,
+                StatusCode::UNAUTHORIZED,
+                drf::token_not_valid(),
+            ));
+        }
+        (
+            AuthorizationSeen::Raw { valid: false } | AuthorizationSeen::Bearer { valid: false },
+            _,
+        ) => {
             return Some(reply(
                 slot,
                 StatusCode::UNAUTHORIZED,
@@ -337,9 +449,12 @@ async fn create(
         Ok(ok) => ok,
         Err(errors) => return bad_request(&slot, errors),
     };
-    uploads.keep();
+    let dry_run = slot.dry_run();
+    if !dry_run {
+        uploads.keep();
+    }
 
-    let created = store(&shared, new_assets, &tags);
+    let created = store(&shared, new_assets, &tags, dry_run);
     let properties = &shared.api.asset.properties;
     let mut json: Vec<Value> = created
         .iter()
@@ -363,8 +478,13 @@ fn bad_request(slot: &Slot, errors: Errors) -> Response {
     reply(slot, StatusCode::BAD_REQUEST, errors.into_value())
 }
 
-/// Adds the validated assets to the store and returns them.
-fn store(shared: &Shared, new_assets: Vec<NewAsset>, tags: &[String]) -> Vec<StoredAsset> {
+/// Adds the validated assets to the store (unless `dry_run`) and returns them.
+fn store(
+    shared: &Shared,
+    new_assets: Vec<NewAsset>,
+    tags: &[String],
+    dry_run: bool,
+) -> Vec<StoredAsset> {
     let now = Utc::now();
     let mut created = Vec::new();
     for new in new_assets {
@@ -421,9 +541,11 @@ fn store(shared: &Shared, new_assets: Vec<NewAsset>, tags: &[String]) -> Vec<Sto
         }
         created.push(asset);
     }
-    let mut data = shared.data();
-    data.assets.extend(created.iter().cloned());
-    data.created += created.len();
+    if !dry_run {
+        let mut data = shared.data();
+        data.assets.extend(created.iter().cloned());
+        data.created += created.len();
+    }
     created
 }
 
@@ -582,12 +704,17 @@ async fn archive(
         drop(data);
         return bad_request(&slot, errors);
     }
-    for &i in &found {
-        data.assets[i].is_archived = true;
+    if !slot.dry_run() {
+        for &i in &found {
+            data.assets[i].is_archived = true;
+        }
     }
-    let first = found
-        .first()
-        .map(|&i| data.assets[i].to_json(&shared.api.asset.properties, false));
+    // What the store holds after archiving, even in a dry run that leaves it untouched.
+    let first = found.first().map(|&i| {
+        let mut asset = data.assets[i].clone();
+        asset.is_archived = true;
+        asset.to_json(&shared.api.asset.properties, false)
+    });
     drop(data);
     match first {
         Some(asset) => reply(&slot, shared.api.archive.success, asset),

@@ -20,6 +20,11 @@ pub(crate) const DEFAULT_SPEC: &str = shareofmodel_client::OPENAPI_DOCUMENT;
 pub(crate) const CREATE_OP: &str = "create_assets";
 pub(crate) const LIST_OP: &str = "list_assets";
 pub(crate) const ARCHIVE_OP: &str = "archive_assets";
+/// Served when the spec has it; a spec without it simply has no token exchange.
+pub(crate) const TOKEN_OP: &str = "create_access_token";
+
+/// Every operationId the sandbox may serve, for checking fault scripts.
+pub(crate) const OPERATIONS: [&str; 4] = [CREATE_OP, LIST_OP, ARCHIVE_OP, TOKEN_OP];
 
 /// Asset properties the sandbox knows how to fill. The spec may declare fewer (the sandbox then
 /// omits the others) but not more.
@@ -133,7 +138,21 @@ pub(crate) struct AssetShape {
     pub name_max_len: Option<usize>,
 }
 
-/// The wire facts of the three operations.
+/// The key-for-token exchange: a JSON body with one required string (the key), answered with
+/// an object whose properties name the token.
+#[derive(Debug, Clone)]
+pub(crate) struct TokenExchange {
+    pub method: Method,
+    pub path: String,
+    pub success: StatusCode,
+    /// The request's one required string property (`api_key`).
+    pub key_field: String,
+    pub key_rule: StrRule,
+    /// The properties the success response declares, in the spec's order.
+    pub response_props: Vec<String>,
+}
+
+/// The wire facts of the served operations.
 #[derive(Debug, Clone)]
 pub(crate) struct Api {
     /// The header that carries the credentials.
@@ -146,6 +165,8 @@ pub(crate) struct Api {
     pub include_email: String,
     pub archive_body: ArchiveBody,
     pub asset: AssetShape,
+    /// `None` when the spec has no `create_access_token` operation.
+    pub token: Option<TokenExchange>,
 }
 
 impl Api {
@@ -165,6 +186,10 @@ impl Api {
         let include_email = doc.include_email(&list)?;
         let archive_body = doc.archive_body(&archive)?;
         let asset = doc.asset_shape(&archive)?;
+        let token = match doc.find_operation(TOKEN_OP)? {
+            Some(op) => Some(doc.token_exchange(&op)?),
+            None => None,
+        };
 
         let api = Api {
             auth_header,
@@ -175,6 +200,7 @@ impl Api {
             include_email,
             archive_body,
             asset,
+            token,
         };
         api.check_routes()?;
         Ok(api)
@@ -199,6 +225,25 @@ impl Api {
                         "two of the served operations share this path and method",
                     ));
                 }
+            }
+        }
+        if let Some(token) = &self.token {
+            if token.path.starts_with("/sandbox/") || token.path == "/sandbox" {
+                return Err(unsupported(
+                    "path",
+                    &token.path,
+                    "paths under /sandbox are the sandbox's own routes",
+                ));
+            }
+            if routes
+                .iter()
+                .any(|r| r.template == token.path && r.method == token.method)
+            {
+                return Err(unsupported(
+                    "path",
+                    &token.path,
+                    "the token exchange shares this path and method with an asset operation",
+                ));
             }
         }
         Ok(())
@@ -270,6 +315,11 @@ impl<'a> Doc<'a> {
     }
 
     fn operation(&self, id: &'static str) -> Result<Op<'a>, SandboxError> {
+        self.find_operation(id)?
+            .ok_or_else(|| missing(&format!("operation `{id}`"), "paths.*.*.operationId"))
+    }
+
+    fn find_operation(&self, id: &'static str) -> Result<Option<Op<'a>>, SandboxError> {
         let paths = self
             .root
             .get("paths")
@@ -282,20 +332,17 @@ impl<'a> Doc<'a> {
                 if op.get("operationId").and_then(Value::as_str) == Some(id) {
                     let method = Method::from_bytes(method.to_uppercase().as_bytes())
                         .expect("a standard method name");
-                    return Ok(Op {
+                    return Ok(Some(Op {
                         id,
                         path,
                         method,
                         path_item: item,
                         op,
-                    });
+                    }));
                 }
             }
         }
-        Err(missing(
-            &format!("operation `{id}`"),
-            "paths.*.*.operationId",
-        ))
+        Ok(None)
     }
 
     /// Path-level then operation-level parameters, resolved; the later ones win by (name, in).
@@ -403,6 +450,71 @@ impl<'a> Doc<'a> {
         field("name")
             .map(str::to_owned)
             .ok_or_else(|| missing("the header `name` of the security scheme", &at))
+    }
+
+    fn token_exchange(&self, op: &Op<'a>) -> Result<TokenExchange, SandboxError> {
+        let at = op.at();
+        let params = template_params(op.path).map_err(|reason| {
+            unsupported("path template", &format!("paths.{}", op.path), &reason)
+        })?;
+        if !params.is_empty() {
+            return Err(unsupported(
+                "path template",
+                &format!("paths.{}", op.path),
+                "the token exchange takes no path parameters",
+            ));
+        }
+        let (media, body_at) = self.body_media(op, JSON)?;
+        let schema = media
+            .get("schema")
+            .ok_or_else(|| missing("the token request schema", &body_at))?;
+        let schema_at = format!("{body_at}.schema");
+        let (props, required) = self.object(schema, &schema_at)?;
+        let [key_field] = required.as_slice() else {
+            return Err(unsupported(
+                "token request",
+                &schema_at,
+                "the sandbox expects exactly one required property, the API key",
+            ));
+        };
+        let key = props
+            .iter()
+            .find(|(n, _)| n == key_field)
+            .map(|(_, p)| *p)
+            .ok_or_else(|| missing(&format!("the property `{key_field}`"), &schema_at))?;
+        if key.get("type").and_then(Value::as_str) != Some("string") {
+            return Err(unsupported(
+                &format!("token request property `{key_field}`"),
+                &schema_at,
+                "the API key must be a string",
+            ));
+        }
+
+        let success = self.success_status(op)?;
+        let response_at = format!("{at}.responses.{}", success.as_u16());
+        let response = op
+            .op
+            .get("responses")
+            .and_then(|r| r.get(success.as_str()))
+            .ok_or_else(|| missing("the success response", &response_at))?;
+        let response = self.resolve(response, &response_at)?;
+        let response_schema = response
+            .get("content")
+            .and_then(|c| c.get(JSON))
+            .and_then(|m| m.get("schema"))
+            .ok_or_else(|| missing("a JSON response schema", &response_at))?;
+        let (response_props, _) = self.object(response_schema, &response_at)?;
+        Ok(TokenExchange {
+            method: op.method.clone(),
+            path: op.path.to_owned(),
+            success,
+            key_field: (*key_field).to_owned(),
+            key_rule: str_rule(key),
+            response_props: response_props
+                .iter()
+                .map(|(n, _)| (*n).to_owned())
+                .collect(),
+        })
     }
 
     fn body_media(
@@ -815,6 +927,16 @@ mod tests {
     fn reads_the_workspace_spec() {
         let api = Api::from_yaml(DEFAULT_SPEC).unwrap();
         assert_eq!(api.auth_header, "Authorization");
+        let token = api.token.as_ref().unwrap();
+        assert_eq!(
+            (token.method.as_str(), token.path.as_str()),
+            ("POST", "/v1/auth/token")
+        );
+        assert_eq!(token.key_field, "api_key");
+        assert_eq!(token.key_rule.min_len, Some(1));
+        for name in ["access", "access_token", "token", "expires_in"] {
+            assert!(token.response_props.iter().any(|p| p == name), "{name}");
+        }
         assert_eq!(api.form.text_field, "assets");
         assert_eq!(api.form.files_field, "files");
         assert_eq!(api.form.tags_field, "tags");
