@@ -52,6 +52,11 @@ fn the_real_spec_generates_the_same_bytes_every_time() {
             text.ends_with('\n') && !text.ends_with("\n\n"),
             "{name} must end in one LF"
         );
+        if name == "openapi.yaml" {
+            // The spec's own copy, byte for byte.
+            assert_eq!(text, SPEC);
+            continue;
+        }
         let first_line = text.lines().next().unwrap();
         assert!(
             first_line.contains("Generated from openapi.yaml by `cargo xtask regen`"),

@@ -1203,15 +1203,15 @@ mod tests {
     #[test]
     fn echoed_secrets_are_redacted() {
         let body: ApiError =
-            serde_json::from_value(serde_json::json!({"detail": "bad key k3y"})).unwrap();
+            serde_json::from_value(serde_json::json!({"detail": "bad key k3y-secret"})).unwrap();
         let err = from_status(
             "op",
             StatusCode::UNAUTHORIZED,
             &Default::default(),
             Body::Json(body),
-            &Redactor(vec!["k3y".to_owned()]),
+            &Redactor(vec!["k3y-secret".to_owned()]),
         );
         assert!(matches!(err, Error::Unauthorized { .. }));
-        assert!(!format!("{err} {err:?}").contains("k3y"));
+        assert!(!format!("{err} {err:?}").contains("k3y-secret"));
     }
 }
