@@ -29,8 +29,8 @@ async fn run() -> Result<(), String> {
         // With a corporate proxy: .proxy(reqwest::Proxy::https("http://proxy.internal:3128")?)
         .no_proxy()
         .connect_timeout(Duration::from_secs(5))
-        // An idle timeout, not a total one: a total deadline would cut long uploads short.
-        .read_timeout(Duration::from_secs(30))
+        // No `timeout` or `read_timeout` here: both would cut long uploads short. The client
+        // applies its own idle timeout (ClientBuilder::idle_timeout) on top.
         .user_agent("campaign-uploader/1.0")
         .build()
         .map_err(|e| e.to_string())?;

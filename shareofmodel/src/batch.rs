@@ -221,6 +221,7 @@ impl Upload {
                 .client
                 .run(
                     create_assets::OPERATION_ID,
+                    &tracker.activity,
                     || {
                         let ready = first.take();
                         async {

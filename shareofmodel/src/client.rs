@@ -30,20 +30,20 @@ pub const ENV_BASE_URL: &str = "SHAREOFMODEL_BASE_URL";
 pub const ENV_API_KEY: &str = "SHAREOFMODEL_API_KEY";
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
+const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Configures a [`Client`]; start with [`Client::builder`] or [`ClientBuilder::from_env`].
 ///
-/// The client has a connect timeout (10 s by default) and an idle timeout per read (60 s by
-/// default), but no timeout on a whole request: an upload of large files takes as long as it
-/// takes, as long as bytes keep moving.
+/// The client has a connect timeout (10 s by default) and an idle timeout (60 s by default),
+/// but no timeout on a whole request: an upload of large files takes as long as it takes, as
+/// long as bytes keep moving.
 #[derive(Clone)]
 #[must_use]
 pub struct ClientBuilder {
     base_url: String,
     auth: Option<Auth>,
     connect_timeout: Option<Duration>,
-    read_timeout: Option<Duration>,
+    idle_timeout: Option<Duration>,
     user_agent: Option<String>,
     reqwest_client: Option<reqwest::Client>,
     retry: RetryPolicy,
@@ -56,7 +56,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &without_credentials(&self.base_url))
             .field("auth", &self.auth)
             .field("connect_timeout", &self.connect_timeout)
-            .field("read_timeout", &self.read_timeout)
+            .field("idle_timeout", &self.idle_timeout)
             .field("user_agent", &self.user_agent)
             .field(
                 "reqwest_client",
@@ -74,7 +74,7 @@ impl ClientBuilder {
             base_url,
             auth: None,
             connect_timeout: None,
-            read_timeout: None,
+            idle_timeout: None,
             user_agent: None,
             reqwest_client: None,
             retry: RetryPolicy::default(),
@@ -121,10 +121,12 @@ impl ClientBuilder {
         self
     }
 
-    /// How long a single read may wait for data (default 60 s). There is no timeout on a whole
-    /// request.
-    pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.read_timeout = Some(timeout);
+    /// How long a request may make no progress (default 60 s): no file bytes going out while
+    /// uploading, then no answer once everything is sent. There is no timeout on a whole
+    /// request. (reqwest's own read timeout would not do: it also runs while a large body is
+    /// still being sent, and cuts slow uploads short.)
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = Some(timeout);
         self
     }
 
@@ -151,8 +153,8 @@ impl ClientBuilder {
     ///
     /// Credentials ([`auth`](Self::auth)) and retries still apply. A built `reqwest::Client`
     /// cannot be changed, so the timeouts and the user agent cannot: configure them on it
-    /// yourself; combining this with [`connect_timeout`](Self::connect_timeout),
-    /// [`read_timeout`](Self::read_timeout) or [`user_agent`](Self::user_agent) makes
+    /// yourself; combining this with [`connect_timeout`](Self::connect_timeout) or
+    /// [`user_agent`](Self::user_agent) makes
     /// [`build`](Self::build) fail rather than silently ignore them. Avoid a total request
     /// timeout on it (`reqwest::ClientBuilder::timeout`): it would cut long uploads short.
     pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
@@ -173,9 +175,6 @@ impl ClientBuilder {
                 if self.connect_timeout.is_some() {
                     conflicts.push("connect_timeout");
                 }
-                if self.read_timeout.is_some() {
-                    conflicts.push("read_timeout");
-                }
                 if self.user_agent.is_some() {
                     conflicts.push("user_agent");
                 }
@@ -194,7 +193,6 @@ impl ClientBuilder {
             None => {
                 let builder = reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                    .read_timeout(self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT))
                     .user_agent(self.user_agent.clone().unwrap_or_else(|| {
                         format!("shareofmodel-rust/{}", env!("CARGO_PKG_VERSION"))
                     }));
@@ -237,6 +235,7 @@ impl ClientBuilder {
                 base_url,
                 credentials,
                 retry: self.retry,
+                idle_timeout: self.idle_timeout.unwrap_or(DEFAULT_IDLE_TIMEOUT),
             }),
         })
     }
@@ -337,6 +336,7 @@ struct Inner {
     base_url: String,
     credentials: Arc<Credentials>,
     retry: RetryPolicy,
+    idle_timeout: Duration,
 }
 
 impl fmt::Debug for Client {
@@ -399,6 +399,7 @@ impl Client {
         let span = request_span(OPERATION, organization_id, workspace_id);
         self.run(
             OPERATION,
+            &Activity::default(),
             || async {
                 Ok(self
                     .api()
@@ -434,6 +435,7 @@ impl Client {
         let span = request_span(OPERATION, organization_id, workspace_id);
         self.run(
             OPERATION,
+            &Activity::default(),
             || async {
                 Ok(self
                     .api()
@@ -455,6 +457,7 @@ impl Client {
     pub(crate) async fn run<T, F, Fut>(
         &self,
         operation: &'static str,
+        activity: &Activity,
         mut send: F,
         decode_hint: fn(&[u8]) -> Option<String>,
     ) -> Result<T, Error>
@@ -469,7 +472,10 @@ impl Client {
         let mut refreshed = false;
         loop {
             attempt += 1;
-            let (error, generation) = match self.attempt(operation, &mut send, decode_hint).await {
+            let (error, generation) = match self
+                .attempt(operation, activity, &mut send, decode_hint)
+                .await
+            {
                 Ok(success) => return Ok(success.value),
                 Err(pair) => pair,
             };
@@ -537,6 +543,7 @@ impl Client {
     async fn attempt<T, F, Fut>(
         &self,
         operation: &'static str,
+        activity: &Activity,
         send: &mut F,
         decode_hint: fn(&[u8]) -> Option<String>,
     ) -> Result<Success<T>, (Error, Option<u64>)>
@@ -552,8 +559,17 @@ impl Client {
             .await
             .map_err(|e| (e, None))?;
         let started = Instant::now();
-        let response = send().await.map_err(|e| (e, None))?;
-        let result = finish(operation, &self.redactor(), response, decode_hint).await;
+        activity.touch();
+        let exchange = async {
+            let response = send().await?;
+            finish(operation, &self.redactor(), response, decode_hint).await
+        };
+        // The whole exchange, answer included, races the idle watchdog; dropping it on
+        // timeout closes the connection.
+        let result = tokio::select! {
+            result = exchange => result,
+            () = activity.stalled(self.inner.idle_timeout) => Err(idle_error(operation)),
+        };
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         match &result {
             Ok(success) => tracing::info!(
@@ -579,6 +595,68 @@ impl Client {
 
 /// What a generated operation returns.
 pub(crate) type Generated<T> = Result<ResponseValue<T>, progenitor_client::Error<ApiError>>;
+
+/// No progress for longer than the idle timeout: for an upload the server may have acted on
+/// what it received, for the rest a plain timeout.
+fn idle_error(operation: &'static str) -> Error {
+    if operation == shareofmodel_client::multipart::create_assets::OPERATION_ID {
+        Error::OutcomeUnknown {
+            operation,
+            cause: "nothing moved for longer than the idle timeout (the server stopped reading or \
+                    answering)"
+                .to_owned(),
+            status: None,
+            inputs: Vec::new(),
+            request_id: None,
+        }
+    } else {
+        Error::Timeout {
+            operation,
+            phase: TimeoutPhase::Idle,
+        }
+    }
+}
+
+/// When a request last made progress, for the idle watchdog.
+#[derive(Debug)]
+pub(crate) struct Activity {
+    epoch: Instant,
+    last_ms: std::sync::atomic::AtomicU64,
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Self {
+            epoch: Instant::now(),
+            last_ms: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+}
+
+impl Activity {
+    /// Something moved now.
+    pub(crate) fn touch(&self) {
+        let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last_ms
+            .store(now, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn idle_for(&self) -> Duration {
+        let last = Duration::from_millis(self.last_ms.load(std::sync::atomic::Ordering::Relaxed));
+        self.epoch.elapsed().saturating_sub(last)
+    }
+
+    /// Resolves once nothing has moved for `limit`.
+    async fn stalled(&self, limit: Duration) {
+        loop {
+            let idle = self.idle_for();
+            if idle >= limit {
+                return;
+            }
+            tokio::time::sleep(limit - idle).await;
+        }
+    }
+}
 
 fn mark_refreshed(error: Error) -> Error {
     match error {
@@ -644,13 +722,13 @@ mod tests {
     fn custom_reqwest_client_conflicts_are_refused() {
         let err = Client::builder("http://127.0.0.1:1")
             .auth(Auth::authorization("k3y"))
-            .read_timeout(Duration::from_secs(1))
+            .user_agent("mine/1.0")
             .reqwest_client(reqwest::Client::new())
             .build()
             .unwrap_err();
         let text = format!("{err} {err:?}");
         assert!(
-            text.contains("read_timeout") && !text.contains("k3y"),
+            text.contains("user_agent") && !text.contains("k3y"),
             "{text}"
         );
         // Credentials combine with a custom client: they are set per request.

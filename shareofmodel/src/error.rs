@@ -756,8 +756,13 @@ pub(crate) async fn finish<T: DeserializeOwned>(
         }
         E::InvalidResponsePayload(bytes, error) => Error::InvalidResponse {
             operation,
-            // progenitor only decodes documented success bodies.
-            status: StatusCode::OK,
+            // progenitor only decodes documented success bodies, and does not keep the
+            // status: for a create that is 201, for the others 200.
+            status: if operation == create_assets::OPERATION_ID {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            },
             problem: redact.apply(&decode_hint(&bytes).unwrap_or_else(|| error.to_string())),
             body_snippet: redact.snippet(&bytes),
         },

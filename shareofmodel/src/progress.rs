@@ -4,6 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
+use crate::client::Activity;
+
 /// A snapshot of an upload's progress, handed to the callback of
 /// [`Upload::on_progress`](crate::Upload::on_progress).
 ///
@@ -47,6 +49,8 @@ pub(crate) type Callback = dyn Fn(&Progress) + Send + Sync;
 /// Shared by the body streams of an upload; cheap when nobody listens.
 pub(crate) struct Tracker {
     callback: Option<Arc<Callback>>,
+    /// Touched by every chunk that goes out, for the idle watchdog.
+    pub(crate) activity: Activity,
     file_sent: Vec<AtomicU64>,
     file_total: Vec<u64>,
     total: u64,
@@ -68,6 +72,7 @@ impl Tracker {
     pub(crate) fn new(callback: Option<Arc<Callback>>, file_total: Vec<u64>) -> Self {
         Self {
             callback,
+            activity: Activity::default(),
             file_sent: file_total.iter().map(|_| AtomicU64::new(0)).collect(),
             total: file_total.iter().sum(),
             file_total,
@@ -90,6 +95,7 @@ impl Tracker {
     }
 
     pub(crate) fn file_bytes(&self, file: usize, bytes: u64) {
+        self.activity.touch();
         let Some(slot) = self.file_sent.get(file) else {
             return;
         };

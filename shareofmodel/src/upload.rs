@@ -340,6 +340,7 @@ impl Upload {
                 .client
                 .run(
                     create_assets::OPERATION_ID,
+                    &tracker.activity,
                     || {
                         let ready = first.take();
                         async {
