@@ -30,6 +30,7 @@ pub(crate) fn cargo_toml(options: &Options) -> String {
 /// The crate root: module glue only, so that rustfmt and prettyplease never disagree (the big
 /// files are `rustfmt::skip`ped and formatted by prettyplease alone).
 pub(crate) fn lib_rs(options: &Options, spec_title: &str, spec_version: &str) -> String {
+    let (spec_title, spec_version) = (one_line(spec_title), one_line(spec_version));
     format!(
         "{header}
 //! Typed client for the {spec_title} (API version `{spec_version}`).
@@ -62,8 +63,20 @@ pub const OPENAPI_DOCUMENT: &str = include_str!(\"../openapi.yaml\");
     )
 }
 
+/// Spec text pasted into a comment: one line, no control characters, no backticks, so that it
+/// can neither end the comment nor break the Markdown around it.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() || c == '`' { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The generated crate's README, as crates.io shows it.
 pub(crate) fn readme_md(options: &Options, spec_title: &str, spec_version: &str) -> String {
+    let (spec_title, spec_version) = (one_line(spec_title), one_line(spec_version));
     format!(
         "<!-- {header} -->
 

@@ -7,7 +7,60 @@ use openapiv3::{
 };
 use serde_json::Value;
 
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
 use crate::GenerateError;
+
+/// Properties and enum values of a schema (and the schemas inside it) that would collide as
+/// Rust fields or variants.
+fn check_names(schema: &Value, at: &str) -> Result<(), GenerateError> {
+    const MAX_DEPTH: usize = 64;
+    fn walk(schema: &Value, at: &str, depth: usize) -> Result<(), GenerateError> {
+        if depth > MAX_DEPTH {
+            return Err(GenerateError::invalid(
+                at,
+                "schemas nested more than 64 levels deep",
+            ));
+        }
+        if let Some(Value::Object(properties)) = schema.get("properties") {
+            let mut fields = BTreeMap::new();
+            for (name, property) in properties {
+                if let Some(other) = fields.insert(name.to_snake_case(), name) {
+                    return Err(GenerateError::invalid(
+                        format!("{at}: properties `{other}` and `{name}`"),
+                        "both become the same Rust field name; rename one",
+                    ));
+                }
+                walk(property, &format!("{at}.properties.{name}"), depth + 1)?;
+            }
+        }
+        if let Some(Value::Array(values)) = schema.get("enum") {
+            let mut variants = BTreeMap::new();
+            for value in values.iter().filter_map(Value::as_str) {
+                if let Some(other) = variants.insert(value.to_upper_camel_case(), value) {
+                    return Err(GenerateError::invalid(
+                        format!("{at}: enum values `{other}` and `{value}`"),
+                        "both become the same Rust variant (or are the same value); keep one",
+                    ));
+                }
+            }
+        }
+        for key in ["items", "additionalProperties"] {
+            if let Some(inner) = schema.get(key).filter(|v| v.is_object()) {
+                walk(inner, &format!("{at}.{key}"), depth + 1)?;
+            }
+        }
+        for key in ["oneOf", "anyOf", "allOf"] {
+            if let Some(Value::Array(variants)) = schema.get(key) {
+                for (index, inner) in variants.iter().enumerate() {
+                    walk(inner, &format!("{at}.{key}[{index}]"), depth + 1)?;
+                }
+            }
+        }
+        Ok(())
+    }
+    walk(schema, at, 0)
+}
 
 /// The media type of a JSON body.
 pub const JSON: &str = "application/json";
@@ -107,6 +160,7 @@ impl Document {
     }
 
     fn validate(&self) -> Result<(), GenerateError> {
+        self.validate_names()?;
         let mut seen = BTreeMap::new();
         for op in self.operations()? {
             let Some(id) = op.operation.operation_id.as_deref() else {
@@ -116,15 +170,21 @@ impl Document {
                      the generated method",
                 ));
             };
-            if let Some(other) = seen.insert(id.to_owned(), format!("{} {}", op.method, op.path)) {
+            // Methods are named in snake_case: `createAssets` and `create_assets` collide.
+            if let Some(other) = seen.insert(
+                id.to_snake_case(),
+                format!("{} {} (`{id}`)", op.method, op.path),
+            ) {
                 return Err(GenerateError::invalid(
                     format!("operation `{id}`"),
                     format!(
-                        "operationId is used twice ({other} and {} {}); make each one unique",
+                        "operationId is used twice once written as a Rust method name ({other} \
+                         and {} {}); make each one unique",
                         op.method, op.path
                     ),
                 ));
             }
+            self.validate_path_parameters(&op, id)?;
             if let Some(body) = &op.operation.request_body {
                 let body = self.request_body(body, id)?;
                 self.validate_body(id, body)?;
@@ -138,6 +198,75 @@ impl Document {
                     ));
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Every `{name}` of the path template is a declared path parameter and the other way
+    /// round (progenitor panics on an undeclared one).
+    fn validate_path_parameters(
+        &self,
+        op: &OperationRef<'_>,
+        id: &str,
+    ) -> Result<(), GenerateError> {
+        let mut declared = Vec::new();
+        for parameter in &op.parameters {
+            if let Parameter::Path { parameter_data, .. } = self.parameter(parameter, id)? {
+                declared.push(parameter_data.name.clone());
+            }
+        }
+        let mut templated = Vec::new();
+        let mut rest: &str = op.path;
+        while let Some(start) = rest.find('{') {
+            let Some(end) = rest[start..].find('}') else {
+                return Err(GenerateError::invalid(
+                    format!("operation `{id}`, path `{}`", op.path),
+                    "a `{` without its `}` in the path template",
+                ));
+            };
+            templated.push(rest[start + 1..start + end].to_owned());
+            rest = &rest[start + end + 1..];
+        }
+        for name in &templated {
+            if !declared.contains(name) {
+                return Err(GenerateError::invalid(
+                    format!("operation `{id}`, path `{}`", op.path),
+                    format!(
+                        "the template uses `{{{name}}}` but no path parameter `{name}` is declared; \
+                         declare it (in: path, required: true) or fix the template"
+                    ),
+                ));
+            }
+        }
+        for name in &declared {
+            if !templated.contains(name) {
+                return Err(GenerateError::invalid(
+                    format!("operation `{id}`, parameter `{name}`"),
+                    format!(
+                        "a path parameter the template `{}` does not use; remove it or use it",
+                        op.path
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Names that become the same Rust identifier would not compile: schemas (types),
+    /// properties (fields) and enum values (variants).
+    fn validate_names(&self) -> Result<(), GenerateError> {
+        let Some(Value::Object(schemas)) = self.raw.pointer("/components/schemas") else {
+            return Ok(());
+        };
+        let mut types = BTreeMap::new();
+        for (name, schema) in schemas {
+            if let Some(other) = types.insert(name.to_upper_camel_case(), name) {
+                return Err(GenerateError::invalid(
+                    format!("schemas `{other}` and `{name}`"),
+                    "both become the same Rust type name; rename one",
+                ));
+            }
+            check_names(schema, &format!("components.schemas.{name}"))?;
         }
         Ok(())
     }

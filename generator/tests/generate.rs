@@ -284,3 +284,78 @@ fn text_that_is_not_a_spec_is_an_error_not_a_panic() {
         assert!(generate(text, &Options::default()).is_err(), "{text:?}");
     }
 }
+
+#[test]
+fn names_that_collide_in_rust_are_refused_with_their_location() {
+    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
+        (
+            "duplicate enum value",
+            Box::new(|v| {
+                v["components"]["schemas"]["ContentTypeEnum"]["enum"] =
+                    serde_json::json!(["image", "image", "text"])
+            }),
+            "enum values `image` and `image`",
+        ),
+        (
+            "enum values equal once capitalised",
+            Box::new(|v| {
+                v["components"]["schemas"]["ContentTypeEnum"]["enum"] =
+                    serde_json::json!(["in-progress", "in_progress"])
+            }),
+            "enum values `in-progress` and `in_progress`",
+        ),
+        (
+            "properties equal as fields",
+            Box::new(|v| {
+                v["components"]["schemas"]["Asset"]["properties"]["Name"] =
+                    serde_json::json!({"type": "string"})
+            }),
+            "properties `name` and `Name`",
+        ),
+        (
+            "schemas equal as types",
+            Box::new(|v| {
+                v["components"]["schemas"]["content_type_enum"] =
+                    serde_json::json!({"type": "string"})
+            }),
+            "schemas `ContentTypeEnum` and `content_type_enum`",
+        ),
+        (
+            "operationIds equal as methods",
+            Box::new(|v| {
+                v["paths"]["/v1/organizations/{organization_id}/workspaces/{workspace_id}/assets/archive"]
+                    ["post"]["operationId"] = serde_json::json!("createAssets")
+            }),
+            "operationId is used twice",
+        ),
+        (
+            "undeclared path parameter",
+            Box::new(|v| {
+                let paths = v["paths"].as_object_mut().unwrap();
+                let item = paths.remove("/v1/organizations/{organization_id}/workspaces/{workspace_id}/assets/archive").unwrap();
+                paths.insert("/v1/organizations/{organization_id}/workspaces/{workspace_id}/assets/{asset_id}/archive".to_owned(), item);
+            }),
+            "the template uses `{asset_id}`",
+        ),
+    ];
+    for (name, mutate, expected) in cases {
+        let error = generate_mutated(|v| mutate(v)).expect_err(name);
+        assert!(error.to_string().contains(expected), "{name}: {error}");
+    }
+}
+
+#[test]
+fn a_title_cannot_inject_code() {
+    let output = generate_mutated(|v| {
+        v["info"]["title"] =
+            serde_json::json!("Share Of Model API\ncompile_error!(\"injected\");\n//");
+    })
+    .unwrap();
+    let lib = &output.files["src/lib.rs"];
+    assert!(
+        !lib.lines()
+            .any(|l| l.trim_start().starts_with("compile_error!")),
+        "{lib}"
+    );
+    syn::parse_file(lib).unwrap();
+}
