@@ -377,7 +377,24 @@ impl Sandbox {
             faults: Mutex::default(),
         });
 
-        let app = server::router(shared.clone());
+        // axum panics on route templates it cannot take (a `:` segment, two templates that
+        // differ only in parameter names); that is a spec the sandbox cannot serve, not a crash.
+        let routing = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            server::router(shared.clone())
+        }));
+        let app = routing.map_err(|panic| SandboxError::SpecUnsupported {
+            what: "paths".to_owned(),
+            location: "paths".to_owned(),
+            reason: format!(
+                "the router refused them ({}); use plain `{{name}}` parameters, the same names for \
+                 the same path, and no segment starting with `:` or `*`",
+                panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("unknown reason")
+            ),
+        })?;
         let stop = CancellationToken::new();
         let task = tokio::spawn(conn::serve(listener, app, stop.clone()));
         tracing::info!(base_url = %shared.base_url, "sandbox listening");

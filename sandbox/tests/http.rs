@@ -417,3 +417,25 @@ fn handles_are_thread_safe() {
     shareable::<SandboxConfig>();
     sendable::<SandboxError>();
 }
+
+#[tokio::test]
+async fn specs_the_router_cannot_take_are_errors_not_panics() {
+    let spec =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi.yaml")).unwrap();
+    let colon = spec.replacen(
+        "/v1/organizations/{organization_id}/workspaces/{workspace_id}/assets:",
+        "/v1/:legacy/{organization_id}/workspaces/{workspace_id}/assets:",
+        1,
+    );
+    assert_ne!(colon, spec);
+    let error = shareofmodel_sandbox::Sandbox::start(
+        shareofmodel_sandbox::SandboxConfig::default().spec_yaml(colon),
+    )
+    .await
+    .err()
+    .expect("refused");
+    assert!(
+        error.to_string().contains("the router refused them"),
+        "{error}"
+    );
+}
