@@ -25,6 +25,9 @@ enum Command {
     Check(Paths),
     /// Report what a spec change does to users of the client, classified breaking/compatible.
     Diff(DiffArgs),
+    /// Check that the declared `rust-version` is honest: no dependency needs a newer Rust, and
+    /// the workspace builds with that toolchain when rustup has it.
+    Msrv,
 }
 
 #[derive(clap::Args)]
@@ -78,6 +81,7 @@ fn main() -> ExitCode {
         Command::Regen(paths) => regen(&paths),
         Command::Check(paths) => check(&paths),
         Command::Diff(args) => diff(&args),
+        Command::Msrv => msrv(),
     };
     match result {
         Ok(code) => code,
@@ -370,4 +374,98 @@ fn git_show(revision: &str, spec: &Path) -> Result<String> {
         .replace('\\', "/");
     git(&["show", &format!("{revision}:{relative}")])
         .with_context(|| format!("cannot read {relative} at revision `{revision}`"))
+}
+
+/// The workspace's `rust-version` against every resolved dependency's, then a build with that
+/// toolchain when one is installed (none can be downloaded on every machine).
+fn msrv() -> Result<ExitCode> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = std::process::Command::new(&cargo)
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .current_dir(workspace_root())
+        .output()
+        .context("cannot run cargo metadata")?;
+    if !output.status.success() {
+        bail!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).context("cargo metadata is not JSON")?;
+    let version = |text: &str| -> Option<(u64, u64)> {
+        let mut parts = text.split('.').map(|p| p.parse::<u64>().ok());
+        Some((parts.next()??, parts.next().flatten().unwrap_or(0)))
+    };
+
+    let members: Vec<&str> = metadata["workspace_members"]
+        .as_array()
+        .map(|m| m.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    let packages = metadata["packages"].as_array().cloned().unwrap_or_default();
+    let declared = packages
+        .iter()
+        .filter(|p| members.contains(&p["id"].as_str().unwrap_or_default()))
+        .filter_map(|p| p["rust_version"].as_str())
+        .next()
+        .context("no workspace member declares a rust-version")?
+        .to_owned();
+    let ours = version(&declared).context("the rust-version is not a version")?;
+
+    let resolved: Vec<&str> = metadata["resolve"]["nodes"]
+        .as_array()
+        .map(|n| n.iter().filter_map(|n| n["id"].as_str()).collect())
+        .unwrap_or_default();
+    let mut newer = Vec::new();
+    for package in &packages {
+        let id = package["id"].as_str().unwrap_or_default();
+        let Some(theirs) = package["rust_version"].as_str() else {
+            continue;
+        };
+        if resolved.contains(&id) && version(theirs).is_some_and(|v| v > ours) {
+            newer.push(format!(
+                "{} {} needs Rust {theirs}",
+                package["name"].as_str().unwrap_or("?"),
+                package["version"].as_str().unwrap_or("?")
+            ));
+        }
+    }
+    if !newer.is_empty() {
+        eprintln!("rust-version {declared} is not honest:");
+        for line in &newer {
+            eprintln!("  {line}");
+        }
+        eprintln!(
+            "fix: raise rust-version in Cargo.toml, or pin those crates to older versions \
+             (`cargo update -p NAME --precise VERSION`)"
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    println!(
+        "rust-version {declared}: none of the {} resolved packages declares a newer one",
+        resolved.len()
+    );
+
+    let toolchains = std::process::Command::new("rustup")
+        .args(["toolchain", "list"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    if toolchains.lines().any(|l| l.starts_with(&declared)) {
+        let status = std::process::Command::new("cargo")
+            .args([&format!("+{declared}"), "check", "--workspace", "--locked"])
+            .current_dir(workspace_root())
+            .status()
+            .context("cannot run cargo")?;
+        if !status.success() {
+            bail!("the workspace does not build with Rust {declared}");
+        }
+        println!("the workspace builds with Rust {declared}");
+    } else {
+        println!(
+            "no {declared} toolchain installed: the build with it was skipped (`rustup toolchain \
+             install {declared}` where downloads are possible)"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
