@@ -6,7 +6,7 @@
 //! would make a created asset unreadable. Schemas that only responses use are therefore relaxed
 //! before progenitor runs: their string limits are moved into the documentation, inline enums
 //! become documented strings, and component enums are replaced by an open enum with an
-//! `Unknown(String)` variant that [`crate::emit`] writes itself. Schemas that requests use are
+//! `Unknown(String)` variant that the emitter writes itself. Schemas that requests use are
 //! left exactly as the spec says, so the client still refuses to send what the server forbids.
 
 use std::collections::{BTreeMap, BTreeSet};
