@@ -13,10 +13,12 @@ const OVERALL: &str = "{spinner} {percent:>3}% [{bar:30}] {binary_bytes}/{binary
                        {binary_bytes_per_sec} ETA {eta} {msg}";
 const FILE: &str = "  {percent:>3}% [{bar:20}] {binary_bytes}/{binary_total_bytes} {wide_msg}";
 
-/// The bars of every command, drawn on stderr, and only when stderr is a terminal: piped or
-/// redirected output gets no control sequences. Logs go through it too (see `logging`).
+/// The bars of every command, drawn on stderr, and only when both stderr and stdout are
+/// terminals: piped or redirected output gets no control sequences, and a command whose output
+/// goes to a file or a program is most likely run by a script, which has no use for them.
+/// Logs go through it too (see `logging`).
 pub fn multi() -> MultiProgress {
-    let target = if std::io::stderr().is_terminal() {
+    let target = if std::io::stderr().is_terminal() && std::io::stdout().is_terminal() {
         ProgressDrawTarget::stderr()
     } else {
         ProgressDrawTarget::hidden()
@@ -92,6 +94,11 @@ impl UploadBars {
             self.multi.remove(&bar);
         }
         self.overall.finish();
+        if !self.multi.is_hidden() {
+            // The last frame stays, and leaves the cursor at its end: what is printed next
+            // (the table) starts on a line of its own.
+            eprintln!();
+        }
     }
 
     /// Clears every bar: nothing was sent (the inputs were refused).
