@@ -46,7 +46,9 @@ pub async fn run(global: &Global, inputs: &Inputs) -> Result<Exit, Failure> {
         global.organization.unwrap_or(Uuid::nil()),
         global.workspace.unwrap_or(Uuid::nil()),
     ));
-    upload.validate().await.map_err(|e| inputs.failure(&e))?;
+    if let Err(e) = upload.validate().await {
+        return Err(inputs.failure(&e, &client).await);
+    }
 
     let mut planned: Vec<Planned> = inputs
         .texts

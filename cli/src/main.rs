@@ -43,7 +43,10 @@ fn main() -> ExitCode {
     match outcome {
         Ok(exit) => exit.into(),
         Err(failure) => {
-            eprintln!("som: error: {}", failure.message);
+            // Several errors (invalid files of a folder) are a line each.
+            for line in failure.message.lines() {
+                eprintln!("som: error: {line}");
+            }
             if json {
                 // Machines read stdout: they get one document whatever happens.
                 output::print_json(&serde_json::json!({

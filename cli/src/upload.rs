@@ -7,7 +7,9 @@ use std::sync::Arc;
 use clap::ArgMatches;
 use indicatif::MultiProgress;
 use serde::Serialize;
-use shareofmodel::{BatchReport, Error, Input, ItemOutcome, ItemReport, Upload};
+use shareofmodel::{
+    BatchReport, Client, Error, Input, ItemOutcome, ItemReport, Problem, Upload, Uuid,
+};
 
 use crate::args::{Global, UploadArgs};
 use crate::connect::connect;
@@ -55,21 +57,49 @@ impl Inputs {
             .concurrency(self.concurrency)
     }
 
-    /// The wrapper's error, with a hint when it is about a file found in a folder: the fix
-    /// may well be to leave it out rather than to change it.
-    pub fn failure(&self, error: &Error) -> Failure {
-        let mut failure = Failure::from_error(error);
-        if let Error::InvalidInput {
-            input: Input::File { index, .. },
-            ..
+    /// The wrapper's error as the command's failure.
+    ///
+    /// The wrapper stops at the first invalid input. When that is a file, every other file is
+    /// checked too, on its own, by the wrapper's `validate` (nothing is sent), so that a folder
+    /// with several bad files is fixed in one go: one line per file, in upload order. A file found in a folder
+    /// gets a hint: the fix may well be to leave it out rather than to change it.
+    pub async fn failure(&self, error: &Error, client: &Client) -> Failure {
+        let Error::InvalidInput {
+            input: Input::File { index: first, .. },
+            problem,
         } = error
-            && self.files.get(*index).is_some_and(|f| f.from_folder)
-        {
-            failure
-                .message
-                .push_str("; or leave it out with --exclude GLOB");
+        else {
+            return Failure::from_error(error);
+        };
+        let mut lines = Vec::new();
+        for (index, found) in self.files.iter().enumerate() {
+            if index == *first {
+                lines.push(self.file_problem(index, problem));
+                continue;
+            }
+            let alone = client.upload(Uuid::nil(), Uuid::nil()).file(&found.path);
+            if let Err(Error::InvalidInput { problem, .. }) = alone.validate().await {
+                lines.push(self.file_problem(index, &problem));
+            }
         }
-        failure
+        Failure::usage(lines.join("\n"))
+    }
+
+    /// One line about the file at `index`, named as the whole upload's error would name it.
+    fn file_problem(&self, index: usize, problem: &Problem) -> String {
+        let Some(found) = self.files.get(index) else {
+            return one_line(&problem.to_string());
+        };
+        let input = Input::File {
+            index,
+            name: found.path.display().to_string(),
+        };
+        let hint = if found.from_folder {
+            "; or leave it out with --exclude GLOB"
+        } else {
+            ""
+        };
+        one_line(&format!("{input}: {problem}{hint}"))
     }
 }
 
@@ -137,8 +167,13 @@ pub async fn run(
             Err(_) => bars.clear(),
         }
     }
+    // The client outlives the sandbox for the local checks of `failure` (they send nothing).
+    let client = target.client.clone();
     target.close().await;
-    let report = result.map_err(|e| inputs.failure(&e))?;
+    let report = match result {
+        Ok(report) => report,
+        Err(e) => return Err(inputs.failure(&e, &client).await),
+    };
     Ok(show(&report, &inputs, global.json))
 }
 

@@ -308,20 +308,33 @@ fn text_files_and_globs() {
         std::fs::read_to_string(common::fixtures_dir().join("tagline.txt")).unwrap()
     );
 
-    // An unaccepted file in a folder stops everything, and says how to leave it out.
-    std::fs::copy(
-        common::fixtures_dir().join("brief.txt"),
-        dir.path().join("brief.txt"),
-    )
-    .unwrap();
+    // Unaccepted files in a folder stop everything, each named on its own line with how to
+    // leave it out, and nothing is sent.
+    for name in ["brief.txt", "empty.txt"] {
+        std::fs::copy(common::fixtures_dir().join(name), dir.path().join(name)).unwrap();
+    }
     env.sandbox.clear_records();
-    env.som()
+    let output = env
+        .som()
         .args(["assets", "upload"])
         .arg(dir.path())
-        .assert()
-        .code(2)
-        .stderr(
-            predicate::str::contains("brief.txt").and(predicate::str::contains("--exclude GLOB")),
-        );
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].starts_with("som: error: file ") && lines[0].contains("brief.txt"),
+        "{stderr}"
+    );
+    assert!(
+        lines[0].contains("text/plain") && lines[0].ends_with("--exclude GLOB"),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].contains("empty.txt") && lines[1].contains("empty (0 bytes)"),
+        "{stderr}"
+    );
     assert!(env.sandbox.requests().is_empty());
 }
