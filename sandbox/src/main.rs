@@ -97,14 +97,14 @@ async fn run(args: Args) -> Result<(), String> {
 
     // Printed, not logged: the key is meant for the person who started the sandbox.
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "SHAREOFMODEL_BASE_URL={}", sandbox.base_url());
-    let _ = writeln!(out, "SHAREOFMODEL_API_KEY={}", sandbox.api_key());
+    let _ = writeln!(out, "export SHAREOFMODEL_BASE_URL={}", sandbox.base_url());
+    let _ = writeln!(out, "export SHAREOFMODEL_API_KEY={}", sandbox.api_key());
     let _ = writeln!(
         out,
-        "SHAREOFMODEL_ORGANIZATION_ID={}",
+        "export SHAREOFMODEL_ORGANIZATION_ID={}",
         sandbox.organization_id()
     );
-    let _ = writeln!(out, "SHAREOFMODEL_WORKSPACE_ID={}", sandbox.workspace_id());
+    let _ = writeln!(out, "export SHAREOFMODEL_WORKSPACE_ID={}", sandbox.workspace_id());
     let _ = out.flush();
     drop(out);
     eprintln!(
