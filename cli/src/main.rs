@@ -1,6 +1,9 @@
 //! `som`, the Share Of Model command line: folders, progress bars, tables, `--json` and exit
 //! codes around the `shareofmodel` crate, which does every check and every request.
 
+// Doc comments here are also the `--help` text, where a bare URL reads best.
+#![allow(rustdoc::bare_urls)]
+
 mod args;
 mod connect;
 mod dry_run;

@@ -287,7 +287,8 @@ fn text_that_is_not_a_spec_is_an_error_not_a_panic() {
 
 #[test]
 fn names_that_collide_in_rust_are_refused_with_their_location() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
+    type Mutation = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Mutation, &str)> = vec![
         (
             "duplicate enum value",
             Box::new(|v| {

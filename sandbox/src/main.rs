@@ -104,7 +104,11 @@ async fn run(args: Args) -> Result<(), String> {
         "export SHAREOFMODEL_ORGANIZATION_ID={}",
         sandbox.organization_id()
     );
-    let _ = writeln!(out, "export SHAREOFMODEL_WORKSPACE_ID={}", sandbox.workspace_id());
+    let _ = writeln!(
+        out,
+        "export SHAREOFMODEL_WORKSPACE_ID={}",
+        sandbox.workspace_id()
+    );
     let _ = out.flush();
     drop(out);
     eprintln!(

@@ -432,8 +432,7 @@ async fn specs_the_router_cannot_take_are_errors_not_panics() {
         shareofmodel_sandbox::SandboxConfig::default().spec_yaml(colon),
     )
     .await
-    .err()
-    .expect("refused");
+    .expect_err("refused");
     assert!(
         error.to_string().contains("the router refused them"),
         "{error}"
