@@ -10,6 +10,8 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use shareofmodel_generator::{Options, Output, generate};
 
+mod bench;
+
 #[derive(Parser)]
 #[command(about = "Maintainer commands of the Share Of Model workspace")]
 struct Cli {
@@ -25,6 +27,8 @@ enum Command {
     Check(Paths),
     /// Report what a spec change does to users of the client, classified breaking/compatible.
     Diff(DiffArgs),
+    /// Loopback benchmarks of the wrapper's uploads against curl and plain reqwest (not tests).
+    Bench(bench::BenchArgs),
 }
 
 #[derive(clap::Args)]
@@ -65,7 +69,7 @@ struct Paths {
     out: PathBuf,
 }
 
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives one level below the workspace root")
@@ -78,6 +82,7 @@ fn main() -> ExitCode {
         Command::Regen(paths) => regen(&paths),
         Command::Check(paths) => check(&paths),
         Command::Diff(args) => diff(&args),
+        Command::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(code) => code,
