@@ -21,16 +21,23 @@ fn loopback_only(url: &str) -> Result<()> {
     Ok(())
 }
 
-fn client(url: &str) -> Result<Client> {
+fn client(url: &str, read_timeout_ms: Option<u64>) -> Result<Client> {
     loopback_only(url)?;
-    Ok(Client::builder(url)
-        .auth(Auth::authorization(KEY))
-        .build()?)
+    let mut builder = Client::builder(url).auth(Auth::authorization(KEY));
+    if let Some(ms) = read_timeout_ms {
+        builder = builder.read_timeout(std::time::Duration::from_millis(ms));
+    }
+    Ok(builder.build()?)
 }
 
 /// Uploads `file` through the wrapper, in one request.
-pub async fn wrapper(url: &str, file: &Path, progress: bool) -> Result<()> {
-    let client = client(url)?;
+pub async fn wrapper(
+    url: &str,
+    file: &Path,
+    progress: bool,
+    read_timeout_ms: Option<u64>,
+) -> Result<()> {
+    let client = client(url, read_timeout_ms)?;
     let bytes = std::fs::metadata(file)?.len();
     let mut upload = client.upload(ORGANIZATION, WORKSPACE).file(file);
     if progress {
@@ -93,9 +100,21 @@ fn print_upload(client: &str, bytes: u64, secs: f64) -> Result<()> {
             "mib_s": bytes as f64 / MIB / secs,
             "vmhwm_kib": status_kib(&status, "VmHWM"),
             "vmrss_kib": status_kib(&status, "VmRSS"),
+            "cpu_s": cpu_s(),
         })
     );
     Ok(())
+}
+
+/// CPU time of this process so far, every thread together, in seconds (nanosecond
+/// resolution, from /proc/self/task/*/schedstat; tokio's blocking threads are still alive).
+fn cpu_s() -> Option<f64> {
+    let mut nanos = 0u64;
+    for entry in std::fs::read_dir("/proc/self/task").ok()? {
+        let text = std::fs::read_to_string(entry.ok()?.path().join("schedstat")).ok()?;
+        nanos += text.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(nanos as f64 / 1e9)
 }
 
 /// A `kB` figure of /proc/self/status.
@@ -108,7 +127,7 @@ fn status_kib(status: &str, key: &str) -> Option<u64> {
 
 /// Uploads `count` text assets through `send_batched` with `concurrency` requests in flight.
 pub async fn texts(url: &str, count: usize, concurrency: usize) -> Result<()> {
-    let client = client(url)?;
+    let client = client(url, None)?;
     let mut upload = client
         .upload(ORGANIZATION, WORKSPACE)
         .concurrency(concurrency);

@@ -34,6 +34,10 @@ enum Command {
         /// 0 lets the system choose a free port.
         #[arg(long, default_value_t = 0)]
         port: u16,
+        /// Read bodies at most this fast, in KiB/s (0: as fast as possible), to model a slow
+        /// link: bytes keep moving, slowly.
+        #[arg(long, default_value_t = 0)]
+        throttle_kib_s: u64,
     },
     /// Upload one file through the wrapper (`send`); prints a JSON line.
     Wrapper {
@@ -44,6 +48,9 @@ enum Command {
         /// Attach a no-op progress callback (to measure its cost).
         #[arg(long)]
         progress: bool,
+        /// The wrapper's read timeout (`ClientBuilder::read_timeout`), if not its default.
+        #[arg(long)]
+        read_timeout_ms: Option<u64>,
     },
     /// Upload one file through plain reqwest (`Part::stream_with_length`); prints a JSON line.
     Reqwest {
@@ -69,12 +76,17 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Command::Sink { latency_ms, port } => sink::run(latency_ms, port).await,
+        Command::Sink {
+            latency_ms,
+            port,
+            throttle_kib_s,
+        } => sink::run(latency_ms, port, throttle_kib_s).await,
         Command::Wrapper {
             url,
             file,
             progress,
-        } => clients::wrapper(&url, &file, progress).await,
+            read_timeout_ms,
+        } => clients::wrapper(&url, &file, progress, read_timeout_ms).await,
         Command::Reqwest {
             url,
             file,

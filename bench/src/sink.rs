@@ -23,9 +23,11 @@ const HEAD_BYTES: usize = 64 * 1024;
 #[derive(Clone)]
 struct Sink {
     latency: Duration,
+    /// Bytes per second, when throttled.
+    throttle: Option<u64>,
 }
 
-pub async fn run(latency_ms: u64, port: u16) -> anyhow::Result<()> {
+pub async fn run(latency_ms: u64, port: u16, throttle_kib_s: u64) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
         .await
         .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
@@ -35,6 +37,7 @@ pub async fn run(latency_ms: u64, port: u16) -> anyhow::Result<()> {
         .layer(DefaultBodyLimit::disable())
         .with_state(Sink {
             latency: Duration::from_millis(latency_ms),
+            throttle: (throttle_kib_s > 0).then_some(throttle_kib_s * 1024),
         });
     let mut stdout = std::io::stdout();
     writeln!(stdout, "http://{address}")?;
@@ -49,9 +52,16 @@ async fn handle(State(sink): State<Sink>, headers: HeaderMap, body: Body) -> Res
         .and_then(boundary_of);
     let mut head = Vec::with_capacity(HEAD_BYTES);
     let mut stream = body.into_data_stream();
+    let started = tokio::time::Instant::now();
+    let mut read = 0u64;
     while let Some(frame) = stream.next().await {
         match frame {
             Ok(chunk) => {
+                read += chunk.len() as u64;
+                if let Some(rate) = sink.throttle {
+                    let due = Duration::from_secs_f64(read as f64 / rate as f64);
+                    tokio::time::sleep_until(started + due).await;
+                }
                 let room = HEAD_BYTES - head.len();
                 if room > 0 {
                     head.extend_from_slice(&chunk[..room.min(chunk.len())]);
