@@ -10,6 +10,8 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use shareofmodel_generator::{Options, Output, generate};
 
+mod bench;
+
 #[derive(Parser)]
 #[command(about = "Maintainer commands of the Share Of Model workspace")]
 struct Cli {
@@ -28,6 +30,8 @@ enum Command {
     /// Check that the declared `rust-version` is honest: no dependency needs a newer Rust, and
     /// the workspace builds with that toolchain when rustup has it.
     Msrv,
+    /// Loopback benchmarks of the wrapper's uploads against curl and plain reqwest (not tests).
+    Bench(bench::BenchArgs),
 }
 
 #[derive(clap::Args)]
@@ -68,7 +72,7 @@ struct Paths {
     out: PathBuf,
 }
 
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives one level below the workspace root")
@@ -82,6 +86,7 @@ fn main() -> ExitCode {
         Command::Check(paths) => check(&paths),
         Command::Diff(args) => diff(&args),
         Command::Msrv => msrv(),
+        Command::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(code) => code,
