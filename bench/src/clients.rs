@@ -25,7 +25,7 @@ fn client(url: &str, read_timeout_ms: Option<u64>) -> Result<Client> {
     loopback_only(url)?;
     let mut builder = Client::builder(url).auth(Auth::authorization(KEY));
     if let Some(ms) = read_timeout_ms {
-        builder = builder.read_timeout(std::time::Duration::from_millis(ms));
+        builder = builder.idle_timeout(std::time::Duration::from_millis(ms));
     }
     Ok(builder.build()?)
 }

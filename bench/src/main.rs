@@ -48,7 +48,7 @@ enum Command {
         /// Attach a no-op progress callback (to measure its cost).
         #[arg(long)]
         progress: bool,
-        /// The wrapper's read timeout (`ClientBuilder::read_timeout`), if not its default.
+        /// The wrapper's idle timeout (`ClientBuilder::idle_timeout`), if not its default.
         #[arg(long)]
         read_timeout_ms: Option<u64>,
     },
