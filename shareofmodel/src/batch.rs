@@ -9,6 +9,7 @@ use shareofmodel_client::types::{Asset, AssetOrAssets};
 use tracing::Instrument;
 
 use crate::client::request_span;
+use crate::ledger;
 use crate::progress::Tracker;
 use crate::upload::explain_created;
 use crate::{Error, Input, Upload};
@@ -40,11 +41,22 @@ impl BatchReport {
         })
     }
 
-    /// The inputs that were not created (or may not have been), with why.
+    /// The inputs that were not created (or may not have been), with why. Inputs skipped
+    /// because the ledger holds them are not failures.
     pub fn failures(&self) -> impl Iterator<Item = &ItemReport> {
+        self.items.iter().filter(|item| {
+            !matches!(
+                item.outcome,
+                ItemOutcome::Created(_) | ItemOutcome::Skipped { .. }
+            )
+        })
+    }
+
+    /// The inputs skipped because the ledger holds them, with their earlier assets' ids.
+    pub fn skipped(&self) -> impl Iterator<Item = &ItemReport> {
         self.items
             .iter()
-            .filter(|item| !matches!(item.outcome, ItemOutcome::Created(_)))
+            .filter(|item| matches!(item.outcome, ItemOutcome::Skipped { .. }))
     }
 
     /// Whether every input was created.
@@ -66,6 +78,9 @@ pub struct ItemReport {
     /// For files whose extension says another type than their content, the extension's type
     /// (the content's was sent).
     pub extension_disagrees: Option<String>,
+    /// Whether its outcome was found by listing the workspace's assets after its request's
+    /// outcome was unknown ([`Reconcile`]).
+    pub reconciled: bool,
     /// What became of it.
     pub outcome: ItemOutcome,
 }
@@ -78,10 +93,102 @@ pub enum ItemOutcome {
     Created(Box<Asset>),
     /// Not created: its request failed in a way that leaves nothing behind. Safe to send again.
     NotCreated(Arc<Error>),
-    /// Perhaps created: its request failed after it was sent ([`Error::OutcomeUnknown`]), or
-    /// the server's answer did not say which asset is this input's. List the workspace's
-    /// assets before sending it again.
+    /// Perhaps created: its request failed after it was sent ([`Error::OutcomeUnknown`]) and
+    /// reconciliation could not tell, or the server's answer did not say which asset is this
+    /// input's. List the workspace's assets before sending it again.
     Unknown(Arc<Error>),
+    /// Not sent: the ledger records it as created already (same name, tags and content).
+    Skipped {
+        /// The asset created for it earlier.
+        asset_id: uuid::Uuid,
+    },
+}
+
+/// How far past the start of a failed request the list of assets is searched, to allow for
+/// the client's and the server's clocks disagreeing.
+const RECONCILE_SKEW_SECS: i64 = 120;
+
+/// What to do when a request's outcome is unknown (the connection broke after the body was
+/// sent, the server timed out or failed with 5xx): see [`Upload::reconcile`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Reconcile {
+    /// Report the inputs as [`ItemOutcome::Unknown`], and nothing more.
+    Off,
+    /// List the workspace's assets and report each input as created (with its asset), not
+    /// created, or still unknown. Sends nothing. The default: it only reads.
+    #[default]
+    Report,
+    /// As `Report`, then send the inputs found not created once more.
+    RetryNotCreated,
+}
+
+/// One request's result: the outcome per input, or the error that ended it.
+struct Sent {
+    started: chrono::DateTime<chrono::Utc>,
+    result: Result<Vec<ItemOutcome>, Error>,
+    reconciled: bool,
+}
+
+/// Matches a failed request's inputs against the assets listed after it: an input is created
+/// when exactly one asset created since just before the request has its name, tags and (for
+/// text) content and no other input of the request has the same; not created when none has;
+/// unknown otherwise (several candidates, or identical inputs) - never guessed.
+fn classify(
+    upload: &Upload,
+    request: &Planned,
+    listed: &[Asset],
+    since: chrono::DateTime<chrono::Utc>,
+    error: &Arc<Error>,
+) -> Vec<ItemOutcome> {
+    let mut tags = upload.tags.clone();
+    tags.sort();
+    tags.dedup();
+    let recent: Vec<&Asset> = listed
+        .iter()
+        .filter(|a| a.created_at.is_none_or(|at| at >= since))
+        .filter(|a| {
+            let mut theirs = a.tags.clone();
+            theirs.sort();
+            theirs.dedup();
+            theirs == tags
+        })
+        .collect();
+    // (name, text content) per input; files compare by name only.
+    let keys: Vec<(String, Option<&str>)> = request
+        .texts
+        .iter()
+        .map(|&i| (upload.texts[i].0.clone(), Some(upload.texts[i].1.as_str())))
+        .chain(
+            request
+                .files
+                .iter()
+                .map(|&i| (upload.files[i].sent_name(), None)),
+        )
+        .collect();
+    keys.iter()
+        .map(|(name, content)| {
+            let twins = keys.iter().filter(|k| k.0 == *name && k.1 == *content).count();
+            let matches: Vec<&&Asset> = recent
+                .iter()
+                .filter(|a| a.name == *name && content.is_none_or(|c| a.content == c))
+                .collect();
+            match (matches.as_slice(), twins) {
+                ([], _) => ItemOutcome::NotCreated(Arc::new(Error::OutcomeUnknown {
+                    operation: create_assets::OPERATION_ID,
+                    cause: format!(
+                        "reconciled: no asset like it was created after the failure ({error}); \
+                         safe to send again"
+                    ),
+                    status: None,
+                    inputs: Vec::new(),
+                    request_id: None,
+                })),
+                ([asset], 1) => ItemOutcome::Created(Box::new((**asset).clone())),
+                _ => ItemOutcome::Unknown(error.clone()),
+            }
+        })
+        .collect()
 }
 
 /// The inputs of one request, by position in the upload.
@@ -120,11 +227,15 @@ impl Upload {
             // The form's own check says what is missing.
             self.prepare_all(None).await?;
         }
-        let plan = self.plan().await?;
-
-        // Everything is checked before anything is sent.
+        // Everything is checked before anything is sent, skipped inputs included.
+        let everything = self
+            .plan(
+                &(0..self.texts.len()).collect::<Vec<_>>(),
+                &(0..self.files.len()).collect::<Vec<_>>(),
+            )
+            .await?;
         let mut media = vec![(None, None); self.files.len()];
-        for request in &plan {
+        for request in &everything {
             let prepared = self
                 .prepare_parts(&request.texts, &request.files, None)
                 .await?;
@@ -133,25 +244,50 @@ impl Upload {
             }
         }
 
-        let tracker = Arc::new(self.tracker().await?);
+        // What the ledger says was sent before is not sent again.
+        let (skipped, texts, files) = self.skipped_by_ledger()?;
+        let plan = self.plan(&texts, &files).await?;
+
+        let mut tracker = self.tracker().await?;
+        if self.ledger.is_some() {
+            tracker = tracker.hashing();
+        }
+        let tracker = Arc::new(tracker);
         tracker.set_requests(plan.len());
         let this = &self;
-        let outcomes: Vec<Result<Vec<Asset>, Error>> = futures_util::stream::iter(plan.iter())
+        let outcomes: Vec<Sent> = futures_util::stream::iter(plan.iter())
             .map(|request| {
                 let tracker = tracker.clone();
                 async move {
-                    let result = this.send_one(request, &tracker).await;
+                    let sent = this.send_and_record(request, &tracker).await;
                     tracker.request_done();
-                    result
+                    sent
                 }
             })
             .buffered(self.concurrency)
             .collect()
             .await;
+        let mut outcomes = self
+            .reconcile_unknown(&plan, outcomes, &tracker)
+            .await;
 
         let mut items = Vec::with_capacity(self.texts.len() + self.files.len());
-        for (number, (request, outcome)) in plan.iter().zip(outcomes).enumerate() {
-            self.report(number, request, outcome, &media, &mut items);
+        for (number, (request, sent)) in plan.iter().zip(outcomes.drain(..)).enumerate() {
+            self.report(number, request, sent, &media, &mut items);
+        }
+        for (input, asset_id) in skipped {
+            let (media_type, extension_disagrees) = match &input {
+                Input::File { index, .. } => media[*index].clone(),
+                _ => (None, None),
+            };
+            items.push(ItemReport {
+                input,
+                request: usize::MAX,
+                media_type,
+                extension_disagrees,
+                reconciled: false,
+                outcome: ItemOutcome::Skipped { asset_id },
+            });
         }
         // Input order: texts, then files, each in the order given.
         items.sort_by_key(|item| match &item.input {
@@ -165,11 +301,220 @@ impl Upload {
         })
     }
 
+    /// The inputs the ledger already holds (with their asset ids), and the positions of the
+    /// text assets and files left to send.
+    #[allow(clippy::type_complexity)]
+    fn skipped_by_ledger(&self) -> Result<(Vec<(Input, uuid::Uuid)>, Vec<usize>, Vec<usize>), Error> {
+        let all_texts: Vec<usize> = (0..self.texts.len()).collect();
+        let all_files: Vec<usize> = (0..self.files.len()).collect();
+        let Some(ledger) = self.ledger.as_ref().filter(|_| !self.force) else {
+            return Ok((Vec::new(), all_texts, all_files));
+        };
+        let ledger = ledger.lock().unwrap_or_else(|e| e.into_inner());
+        let mut skipped = Vec::new();
+        let mut texts = Vec::new();
+        for index in all_texts {
+            let (name, content) = &self.texts[index];
+            match ledger.find_text(self.workspace_id, name, content, &self.tags) {
+                Some(entry) => skipped.push((
+                    Input::TextAsset {
+                        index,
+                        name: name.clone(),
+                    },
+                    entry.asset_id,
+                )),
+                None => texts.push(index),
+            }
+        }
+        let mut files = Vec::new();
+        for index in all_files {
+            let source = &self.files[index];
+            let found = match source.path() {
+                Some(path) => ledger
+                    .find_file(self.workspace_id, path, &source.sent_name(), &self.tags)
+                    .map_err(|problem| {
+                        Error::invalid(
+                            Input::File {
+                                index,
+                                name: source.label(),
+                            },
+                            problem,
+                        )
+                    })?
+                    .map(|entry| entry.asset_id),
+                // Bytes and readers are always sent: re-reading them to compare is the caller's.
+                None => None,
+            };
+            match found {
+                Some(asset_id) => skipped.push((
+                    Input::File {
+                        index,
+                        name: source.label(),
+                    },
+                    asset_id,
+                )),
+                None => files.push(index),
+            }
+        }
+        Ok((skipped, texts, files))
+    }
+
+    /// Sends one request and, as soon as it succeeds, records what it created in the ledger
+    /// (so that a crash later in the run loses nothing already created).
+    async fn send_and_record(&self, request: &Planned, tracker: &Arc<Tracker>) -> Sent {
+        let started = chrono::Utc::now();
+        let result = self.send_one(request, tracker).await;
+        let result = result.map(|assets| {
+            let outcomes = match_assets(&self.sent_names(request), assets);
+            self.record(request, &outcomes, tracker);
+            outcomes
+        });
+        Sent { started, result, reconciled: false }
+    }
+
+    fn sent_names(&self, request: &Planned) -> Vec<String> {
+        request
+            .texts
+            .iter()
+            .map(|&i| self.texts[i].0.clone())
+            .chain(request.files.iter().map(|&i| self.files[i].sent_name()))
+            .collect()
+    }
+
+    /// Appends an entry per created input of `request` to the ledger, if there is one.
+    fn record(&self, request: &Planned, outcomes: &[ItemOutcome], tracker: &Tracker) {
+        let Some(ledger) = &self.ledger else {
+            return;
+        };
+        let mut ledger = ledger.lock().unwrap_or_else(|e| e.into_inner());
+        let inputs = request
+            .texts
+            .iter()
+            .map(|&i| (true, i))
+            .chain(request.files.iter().map(|&i| (false, i)));
+        for ((is_text, index), outcome) in inputs.zip(outcomes) {
+            let ItemOutcome::Created(asset) = outcome else {
+                continue;
+            };
+            let entry = if is_text {
+                let (name, content) = &self.texts[index];
+                ledger::text_entry(self.workspace_id, name, content, &self.tags, asset.id)
+            } else {
+                let source = &self.files[index];
+                let Some(sha256) = tracker.digest(index).or_else(|| source.memory_digest()) else {
+                    continue;
+                };
+                ledger::file_entry(
+                    self.workspace_id,
+                    source.path(),
+                    &source.sent_name(),
+                    sha256,
+                    tracker.file_total(index),
+                    &self.tags,
+                    asset.id,
+                )
+            };
+            if let Err(error) = ledger.append(entry) {
+                tracing::warn!(error = %error, "the ledger could not record a created asset");
+            }
+        }
+    }
+
+    /// After unknown outcomes, lists the workspace's assets to find out what was created,
+    /// following the [`Reconcile`] policy.
+    async fn reconcile_unknown(
+        &self,
+        plan: &[Planned],
+        mut outcomes: Vec<Sent>,
+        tracker: &Arc<Tracker>,
+    ) -> Vec<Sent> {
+        let unknown: Vec<usize> = outcomes
+            .iter()
+            .enumerate()
+            .filter(|(_, sent)| matches!(&sent.result, Err(e) if e.outcome_unknown()))
+            .map(|(i, _)| i)
+            .collect();
+        if unknown.is_empty() || self.reconcile == Reconcile::Off {
+            return outcomes;
+        }
+        let listed = match self
+            .client
+            .list_assets(self.organization_id, self.workspace_id, false)
+            .await
+        {
+            Ok(assets) => assets,
+            Err(error) => {
+                tracing::warn!(error = %error, "could not list the assets to reconcile unknown outcomes");
+                return outcomes;
+            }
+        };
+        for number in unknown {
+            let request = &plan[number];
+            let since = outcomes[number].started - chrono::Duration::seconds(RECONCILE_SKEW_SECS);
+            let Err(error) = std::mem::replace(&mut outcomes[number].result, Ok(Vec::new())) else {
+                continue;
+            };
+            let error = Arc::new(error);
+            let mut items = classify(self, request, &listed, since, &error);
+            self.record(request, &items, tracker);
+
+            if self.reconcile == Reconcile::RetryNotCreated {
+                let retry = Planned {
+                    texts: request
+                        .texts
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, _)| matches!(items[*k], ItemOutcome::NotCreated(_)))
+                        .map(|(_, &i)| i)
+                        .collect(),
+                    files: request
+                        .files
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, _)| {
+                            matches!(items[request.texts.len() + k], ItemOutcome::NotCreated(_))
+                        })
+                        .map(|(_, &i)| i)
+                        .collect(),
+                };
+                if !retry.texts.is_empty() || !retry.files.is_empty() {
+                    let resent = self.send_and_record(&retry, tracker).await;
+                    let resent = match resent.result {
+                        Ok(items) => items,
+                        Err(error) => {
+                            let unknown = error.outcome_unknown();
+                            let error = Arc::new(error);
+                            (0..retry.texts.len() + retry.files.len())
+                                .map(|_| {
+                                    if unknown {
+                                        ItemOutcome::Unknown(error.clone())
+                                    } else {
+                                        ItemOutcome::NotCreated(error.clone())
+                                    }
+                                })
+                                .collect()
+                        }
+                    };
+                    let mut resent = resent.into_iter();
+                    for item in items.iter_mut() {
+                        if matches!(item, ItemOutcome::NotCreated(_))
+                            && let Some(outcome) = resent.next()
+                        {
+                            *item = outcome;
+                        }
+                    }
+                }
+            }
+            outcomes[number].result = Ok(items);
+            outcomes[number].reconciled = true;
+        }
+        outcomes
+    }
+
     /// Text assets in groups of the spec's maximum; files by count and bytes.
-    async fn plan(&self) -> Result<Vec<Planned>, Error> {
+    async fn plan(&self, texts: &[usize], files: &[usize]) -> Result<Vec<Planned>, Error> {
         let mut plan = Vec::new();
-        let indices: Vec<usize> = (0..self.texts.len()).collect();
-        for chunk in indices.chunks(create_assets::assets::MAX_ITEMS.max(1)) {
+        for chunk in texts.chunks(create_assets::assets::MAX_ITEMS.max(1)) {
             plan.push(Planned {
                 texts: chunk.to_vec(),
                 files: Vec::new(),
@@ -177,7 +522,7 @@ impl Upload {
         }
         let mut current = Planned::default();
         let mut bytes = 0u64;
-        for index in 0..self.files.len() {
+        for &index in files {
             let length = self.file_length(index).await?;
             let full = current.files.len() >= BATCH_FILES
                 || (!current.files.is_empty() && bytes.saturating_add(length) > BATCH_BYTES);
@@ -274,7 +619,7 @@ impl Upload {
         &self,
         number: usize,
         request: &Planned,
-        outcome: Result<Vec<Asset>, Error>,
+        sent: Sent,
         media: &[(Option<String>, Option<String>)],
         items: &mut Vec<ItemReport>,
     ) {
@@ -307,11 +652,9 @@ impl Upload {
             }))
             .collect();
 
-        let outcomes: Vec<ItemOutcome> = match outcome {
-            Ok(assets) => match_assets(
-                &inputs.iter().map(|i| i.1.as_str()).collect::<Vec<_>>(),
-                assets,
-            ),
+        let reconciled = sent.reconciled;
+        let outcomes: Vec<ItemOutcome> = match sent.result {
+            Ok(outcomes) => outcomes,
             Err(error) => {
                 let unknown = error.outcome_unknown();
                 let error = Arc::new(error);
@@ -333,6 +676,7 @@ impl Upload {
             items.push(ItemReport {
                 input,
                 request: number,
+                reconciled,
                 media_type,
                 extension_disagrees,
                 outcome,
@@ -344,7 +688,7 @@ impl Upload {
 /// Pairs the assets a request created with its inputs: in order when the counts agree (the
 /// order the inputs were sent in), else by name; an input no asset can be told apart for is
 /// reported unknown rather than guessed.
-fn match_assets(names: &[&str], assets: Vec<Asset>) -> Vec<ItemOutcome> {
+fn match_assets(names: &[String], assets: Vec<Asset>) -> Vec<ItemOutcome> {
     if assets.len() == names.len() {
         return assets
             .into_iter()

@@ -50,13 +50,15 @@ mod batch;
 mod client;
 mod credentials;
 mod error;
+mod ledger;
 mod media;
 mod progress;
 mod retry;
 mod upload;
 
 pub use auth::{Auth, Secret};
-pub use batch::{BATCH_BYTES, BATCH_FILES, BatchReport, ItemOutcome, ItemReport};
+pub use batch::{BATCH_BYTES, BATCH_FILES, BatchReport, ItemOutcome, ItemReport, Reconcile};
+pub use ledger::{Ledger, LedgerEntry};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL};
 pub use error::{Error, FieldError, Input, MediaTypeSource, Problem, TimeoutPhase, TransportKind};
 pub use progress::{Progress, ProgressEvent};

@@ -1,7 +1,9 @@
 //! Upload progress: bytes sent per file and overall, requests done, for progress bars.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::client::Activity;
@@ -57,6 +59,9 @@ pub(crate) struct Tracker {
     sent: AtomicU64,
     requests_done: AtomicUsize,
     requests_total: AtomicUsize,
+    /// SHA-256 of each file, computed as its bytes go out (only when asked: it costs CPU).
+    hashers: Option<Vec<Mutex<Sha256>>>,
+    digests: Vec<Mutex<Option<String>>>,
 }
 
 impl fmt::Debug for Tracker {
@@ -79,6 +84,46 @@ impl Tracker {
             sent: AtomicU64::new(0),
             requests_done: AtomicUsize::new(0),
             requests_total: AtomicUsize::new(1),
+            hashers: None,
+            digests: Vec::new(),
+        }
+    }
+
+    /// Hashes every file on its way out (for the ledger).
+    pub(crate) fn hashing(mut self) -> Self {
+        self.hashers = Some(self.file_total.iter().map(|_| Mutex::default()).collect());
+        self.digests = self.file_total.iter().map(|_| Mutex::default()).collect();
+        self
+    }
+
+    /// A file's length.
+    pub(crate) fn file_total(&self, file: usize) -> u64 {
+        self.file_total.get(file).copied().unwrap_or_default()
+    }
+
+    /// The SHA-256 (hex) of a file whose bytes all went out, when hashing.
+    pub(crate) fn digest(&self, file: usize) -> Option<String> {
+        self.digests
+            .get(file)
+            .and_then(|d| d.lock().unwrap_or_else(|e| e.into_inner()).clone())
+    }
+
+    /// A chunk of a file went out.
+    pub(crate) fn chunk(&self, file: usize, bytes: &[u8]) {
+        if let Some(hasher) = self.hashers.as_ref().and_then(|h| h.get(file)) {
+            hasher.lock().unwrap_or_else(|e| e.into_inner()).update(bytes);
+        }
+        self.file_bytes(file, bytes.len() as u64);
+    }
+
+    /// All of a file's bytes went out.
+    pub(crate) fn file_done(&self, file: usize) {
+        let Some(hasher) = self.hashers.as_ref().and_then(|h| h.get(file)) else {
+            return;
+        };
+        let digest = std::mem::take(&mut *hasher.lock().unwrap_or_else(|e| e.into_inner()));
+        if let Some(slot) = self.digests.get(file) {
+            *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(hex(&digest.finalize()));
         }
     }
 
@@ -86,8 +131,11 @@ impl Tracker {
         self.requests_total.store(total, Ordering::Relaxed);
     }
 
-    /// A file starts (again): what an earlier attempt counted for it is taken back.
+    /// A file starts (again): what an earlier attempt counted (and hashed) for it is dropped.
     pub(crate) fn start_file(&self, file: usize) {
+        if let Some(hasher) = self.hashers.as_ref().and_then(|h| h.get(file)) {
+            *hasher.lock().unwrap_or_else(|e| e.into_inner()) = Sha256::new();
+        }
         if let Some(slot) = self.file_sent.get(file) {
             let before = slot.swap(0, Ordering::Relaxed);
             self.sent.fetch_sub(before, Ordering::Relaxed);
@@ -130,6 +178,15 @@ impl Tracker {
             });
         }
     }
+}
+
+/// Lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }
 
 #[cfg(test)]

@@ -23,7 +23,8 @@ use uuid::Uuid;
 use crate::client::request_span;
 use crate::media::{self, SNIFF_BYTES};
 use crate::progress::{Callback, Progress, Tracker};
-use crate::{Client, Error, Input, MediaTypeSource, Problem};
+use crate::ledger::{Ledger, sha256_hex};
+use crate::{Client, Error, Input, MediaTypeSource, Problem, Reconcile};
 
 /// The size of each read from a file being uploaded; large reads keep throughput up.
 const READ_CHUNK: usize = 64 * 1024;
@@ -52,6 +53,9 @@ pub struct Upload {
     pub(crate) concurrency: usize,
     spool_readers: bool,
     pub(crate) progress: Option<Arc<Callback>>,
+    pub(crate) ledger: Option<Arc<Mutex<Ledger>>>,
+    pub(crate) force: bool,
+    pub(crate) reconcile: Reconcile,
 }
 
 type BoxedReader = Box<dyn AsyncRead + Send + Unpin>;
@@ -78,6 +82,22 @@ pub(crate) enum Source {
 
 impl Source {
     /// How the file is named in messages: the path as given, or the in-memory filename.
+    /// The path a file is read from (none for bytes and readers).
+    pub(crate) fn path(&self) -> Option<&Path> {
+        match self {
+            Self::Path { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The SHA-256 of bytes held in memory.
+    pub(crate) fn memory_digest(&self) -> Option<String> {
+        match self {
+            Self::Memory { data, .. } => Some(sha256_hex(data)),
+            _ => None,
+        }
+    }
+
     /// The filename the part is sent under.
     pub(crate) fn sent_name(&self) -> String {
         match self {
@@ -173,6 +193,9 @@ impl Upload {
             concurrency: 2,
             spool_readers: true,
             progress: None,
+            ledger: None,
+            force: false,
+            reconcile: Reconcile::default(),
         }
     }
 
@@ -291,6 +314,36 @@ impl Upload {
     /// ```
     pub fn on_progress(mut self, callback: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
         self.progress = Some(Arc::new(callback));
+        self
+    }
+
+    /// Records what [`send_batched`](Self::send_batched) creates in `ledger`, and skips the
+    /// inputs it already holds (same workspace, name, tags and content; a file is recognised
+    /// by path, size and modification time, or else by its SHA-256). Hashes are computed
+    /// while the files are sent, not in a second pass.
+    pub fn ledger(mut self, ledger: Arc<Mutex<Ledger>>) -> Self {
+        self.ledger = Some(ledger);
+        self
+    }
+
+    /// Sends every input even when the ledger holds it (and records it again).
+    pub fn force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
+    }
+
+    /// What [`send_batched`](Self::send_batched) does after a request whose outcome is
+    /// unknown (default [`Reconcile::Report`]).
+    ///
+    /// Reconciling lists the workspace's assets and matches the request's inputs against
+    /// those created since just before it (2 minutes of clock skew allowed) by name, tags and,
+    /// for text assets, content. What it can prove: an input with no match was not created
+    /// (the list shows every asset), so sending it again cannot duplicate it. What it cannot:
+    /// that a single match is this request's and not an identical asset someone else created
+    /// in the same minutes; two matches, or two identical inputs, stay unknown rather than
+    /// guessed. Files are matched by name, since the API does not return their bytes.
+    pub fn reconcile(mut self, policy: Reconcile) -> Self {
+        self.reconcile = policy;
         self
     }
 
@@ -909,9 +962,15 @@ where
                     return Poll::Ready(Some(Err(source_error(message))));
                 }
                 if let Some((tracker, file)) = &self.progress {
-                    tracker.file_bytes(*file, chunk.len() as u64);
+                    tracker.chunk(*file, &chunk);
                 }
                 Poll::Ready(Some(Ok(chunk)))
+            }
+            Poll::Ready(None) if self.seen == self.expected => {
+                if let Some((tracker, file)) = &self.progress {
+                    tracker.file_done(*file);
+                }
+                Poll::Ready(None)
             }
             Poll::Ready(None) if self.seen < self.expected => {
                 let message = format!(
