@@ -150,6 +150,21 @@ pub struct UploadArgs {
     /// Check every input and print what would be sent, without sending anything.
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Record what is created in this ledger file (JSON lines, one per workspace is wise), and
+    /// skip the inputs it already holds: a re-run sends only what is new or changed.
+    #[arg(long, value_name = "PATH")]
+    pub ledger: Option<PathBuf>,
+
+    /// With --ledger: send every input even if the ledger holds it.
+    #[arg(long, requires = "ledger")]
+    pub force: bool,
+
+    /// After a request whose outcome is unknown (connection lost after sending): `report`
+    /// lists the assets to find out what was created, `retry` also sends again what was not,
+    /// `off` does neither.
+    #[arg(long, value_name = "POLICY", default_value = "report", value_parser = ["off", "report", "retry"])]
+    pub reconcile: String,
 }
 
 fn text_asset(value: &str) -> Result<(String, String), String> {

@@ -8,7 +8,8 @@ use clap::ArgMatches;
 use indicatif::MultiProgress;
 use serde::Serialize;
 use shareofmodel::{
-    BatchReport, Client, Error, Input, ItemOutcome, ItemReport, Problem, Upload, Uuid,
+    BatchReport, Client, Error, Input, ItemOutcome, ItemReport, Ledger, Problem, Reconcile, Upload,
+    Uuid,
 };
 
 use crate::args::{Global, UploadArgs};
@@ -25,6 +26,9 @@ pub struct Inputs {
     pub files: Vec<Found>,
     pub tags: Vec<String>,
     pub concurrency: usize,
+    pub ledger: Option<std::path::PathBuf>,
+    pub force: bool,
+    pub reconcile: Reconcile,
 }
 
 impl Inputs {
@@ -40,6 +44,13 @@ impl Inputs {
             files,
             tags: args.tags,
             concurrency: usize::from(args.concurrency),
+            ledger: args.ledger,
+            force: args.force,
+            reconcile: match args.reconcile.as_str() {
+                "off" => Reconcile::Off,
+                "retry" => Reconcile::RetryNotCreated,
+                _ => Reconcile::Report,
+            },
         })
     }
 
@@ -55,6 +66,8 @@ impl Inputs {
         upload
             .tags(self.tags.iter().cloned())
             .concurrency(self.concurrency)
+            .reconcile(self.reconcile)
+            .force(self.force)
     }
 
     /// The wrapper's error as the command's failure.
@@ -160,6 +173,17 @@ pub async fn run(
         upload = upload.on_progress(move |p| bars.update(p));
     }
 
+    if let Some(path) = &inputs.ledger {
+        let ledger = Ledger::open(path).map_err(|e| Failure::from_error(&e))?;
+        if ledger.skipped_lines() > 0 {
+            eprintln!(
+                "som: note: {} unreadable line(s) of the ledger {} were skipped (a run cut short?)",
+                ledger.skipped_lines(),
+                path.display()
+            );
+        }
+        upload = upload.ledger(Arc::new(std::sync::Mutex::new(ledger)));
+    }
     let result = upload.send_batched().await;
     if let Some(bars) = &bars {
         match &result {
@@ -202,10 +226,31 @@ struct Failed {
 }
 
 #[derive(Serialize)]
+struct Skipped {
+    input: String,
+    kind: &'static str,
+    /// The asset the ledger says was created for it earlier.
+    id: String,
+}
+
+#[derive(Serialize)]
 struct Report<'a> {
     created: Vec<Created<'a>>,
     failed: Vec<Failed>,
+    skipped: Vec<Skipped>,
     requests: usize,
+}
+
+fn skipped(item: &ItemReport) -> Option<Skipped> {
+    let ItemOutcome::Skipped { asset_id } = &item.outcome else {
+        return None;
+    };
+    let (input, kind) = describe(&item.input);
+    Some(Skipped {
+        input,
+        kind,
+        id: asset_id.to_string(),
+    })
 }
 
 /// How an input is shown: a text asset by name, a file by its path as given.
@@ -236,7 +281,7 @@ fn created(item: &ItemReport) -> Option<Created<'_>> {
 
 fn failed(item: &ItemReport) -> Option<Failed> {
     let (outcome, error) = match &item.outcome {
-        ItemOutcome::Created(_) => return None,
+        ItemOutcome::Created(_) | ItemOutcome::Skipped { .. } => return None,
         ItemOutcome::NotCreated(error) => ("not_created", error),
         ItemOutcome::Unknown(error) => ("unknown", error),
         // A later outcome this version does not know: not created as far as it can tell.
@@ -255,7 +300,8 @@ fn failed(item: &ItemReport) -> Option<Failed> {
 fn show(report: &BatchReport, inputs: &Inputs, json: bool) -> Exit {
     let created: Vec<Created<'_>> = report.items.iter().filter_map(created).collect();
     let failed: Vec<Failed> = report.items.iter().filter_map(failed).collect();
-    let exit = if failed.is_empty() && created.len() == report.items.len() {
+    let skipped: Vec<Skipped> = report.items.iter().filter_map(skipped).collect();
+    let exit = if failed.is_empty() && created.len() + skipped.len() == report.items.len() {
         Exit::Done
     } else {
         Exit::Failed
@@ -265,6 +311,7 @@ fn show(report: &BatchReport, inputs: &Inputs, json: bool) -> Exit {
         print_json(&Report {
             created,
             failed,
+            skipped,
             requests: report.requests,
         });
         return exit;
@@ -303,6 +350,12 @@ fn show(report: &BatchReport, inputs: &Inputs, json: bool) -> Exit {
         );
     }
 
+    for s in &skipped {
+        eprintln!(
+            "som: skipped {}: already created as {} (ledger)",
+            s.input, s.id
+        );
+    }
     let total = inputs.texts.len() + inputs.files.len();
     let requests = plural(report.requests, "request");
     if exit == Exit::Done {

@@ -168,7 +168,10 @@ fn classify(
         .collect();
     keys.iter()
         .map(|(name, content)| {
-            let twins = keys.iter().filter(|k| k.0 == *name && k.1 == *content).count();
+            let twins = keys
+                .iter()
+                .filter(|k| k.0 == *name && k.1 == *content)
+                .count();
             let matches: Vec<&&Asset> = recent
                 .iter()
                 .filter(|a| a.name == *name && content.is_none_or(|c| a.content == c))
@@ -267,9 +270,7 @@ impl Upload {
             .buffered(self.concurrency)
             .collect()
             .await;
-        let mut outcomes = self
-            .reconcile_unknown(&plan, outcomes, &tracker)
-            .await;
+        let mut outcomes = self.reconcile_unknown(&plan, outcomes, &tracker).await;
 
         let mut items = Vec::with_capacity(self.texts.len() + self.files.len());
         for (number, (request, sent)) in plan.iter().zip(outcomes.drain(..)).enumerate() {
@@ -304,7 +305,9 @@ impl Upload {
     /// The inputs the ledger already holds (with their asset ids), and the positions of the
     /// text assets and files left to send.
     #[allow(clippy::type_complexity)]
-    fn skipped_by_ledger(&self) -> Result<(Vec<(Input, uuid::Uuid)>, Vec<usize>, Vec<usize>), Error> {
+    fn skipped_by_ledger(
+        &self,
+    ) -> Result<(Vec<(Input, uuid::Uuid)>, Vec<usize>, Vec<usize>), Error> {
         let all_texts: Vec<usize> = (0..self.texts.len()).collect();
         let all_files: Vec<usize> = (0..self.files.len()).collect();
         let Some(ledger) = self.ledger.as_ref().filter(|_| !self.force) else {
@@ -369,7 +372,11 @@ impl Upload {
             self.record(request, &outcomes, tracker);
             outcomes
         });
-        Sent { started, result, reconciled: false }
+        Sent {
+            started,
+            result,
+            reconciled: false,
+        }
     }
 
     fn sent_names(&self, request: &Planned) -> Vec<String> {

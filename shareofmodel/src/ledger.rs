@@ -110,9 +110,8 @@ impl Ledger {
 
     /// Appends one entry as one line, synced to disk before returning.
     pub(crate) fn append(&mut self, entry: LedgerEntry) -> Result<(), Error> {
-        let mut line = serde_json::to_vec(&entry).map_err(|e| {
-            Error::config(format!("ledger {}", self.path.display()), e.to_string())
-        })?;
+        let mut line = serde_json::to_vec(&entry)
+            .map_err(|e| Error::config(format!("ledger {}", self.path.display()), e.to_string()))?;
         line.push(b'\n');
         let mut write = || -> std::io::Result<()> {
             use std::io::{Read, Seek, SeekFrom};
@@ -136,7 +135,10 @@ impl Ledger {
         write().map_err(|e| {
             Error::config(
                 format!("ledger {}", self.path.display()),
-                format!("cannot be written: {e}; the asset {} was created but is not recorded", entry.asset_id),
+                format!(
+                    "cannot be written: {e}; the asset {} was created but is not recorded",
+                    entry.asset_id
+                ),
             )
         })?;
         self.entries.push(entry);
@@ -275,9 +277,10 @@ fn hash_file(path: &Path) -> Result<String, Problem> {
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 256 * 1024];
     loop {
-        let read = std::io::Read::read(&mut file, &mut buffer).map_err(|e| Problem::Unreadable {
-            reason: e.to_string(),
-        })?;
+        let read =
+            std::io::Read::read(&mut file, &mut buffer).map_err(|e| Problem::Unreadable {
+                reason: e.to_string(),
+            })?;
         if read == 0 {
             break;
         }
@@ -317,6 +320,10 @@ mod tests {
             .append(text_entry(ws, "b", "y", &[], Uuid::new_v4()))
             .unwrap();
         let ledger = Ledger::open(&path).unwrap();
-        assert_eq!(ledger.entries().len(), 2, "the torn line did not swallow the next");
+        assert_eq!(
+            ledger.entries().len(),
+            2,
+            "the torn line did not swallow the next"
+        );
     }
 }

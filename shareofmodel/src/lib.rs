@@ -58,9 +58,9 @@ mod upload;
 
 pub use auth::{Auth, Secret};
 pub use batch::{BATCH_BYTES, BATCH_FILES, BatchReport, ItemOutcome, ItemReport, Reconcile};
-pub use ledger::{Ledger, LedgerEntry};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL};
 pub use error::{Error, FieldError, Input, MediaTypeSource, Problem, TimeoutPhase, TransportKind};
+pub use ledger::{Ledger, LedgerEntry};
 pub use progress::{Progress, ProgressEvent};
 pub use retry::RetryPolicy;
 pub use upload::Upload;

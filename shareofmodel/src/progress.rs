@@ -111,7 +111,10 @@ impl Tracker {
     /// A chunk of a file went out.
     pub(crate) fn chunk(&self, file: usize, bytes: &[u8]) {
         if let Some(hasher) = self.hashers.as_ref().and_then(|h| h.get(file)) {
-            hasher.lock().unwrap_or_else(|e| e.into_inner()).update(bytes);
+            hasher
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .update(bytes);
         }
         self.file_bytes(file, bytes.len() as u64);
     }

@@ -21,9 +21,9 @@ use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::client::request_span;
+use crate::ledger::{Ledger, sha256_hex};
 use crate::media::{self, SNIFF_BYTES};
 use crate::progress::{Callback, Progress, Tracker};
-use crate::ledger::{Ledger, sha256_hex};
 use crate::{Client, Error, Input, MediaTypeSource, Problem, Reconcile};
 
 /// The size of each read from a file being uploaded; large reads keep throughput up.
