@@ -110,8 +110,10 @@ impl Document {
                 found: version.to_owned(),
             });
         }
-        let api: OpenAPI =
-            serde_json::from_value(raw.clone()).map_err(|e| GenerateError::Parse(e.to_string()))?;
+        let api: OpenAPI = serde_path_to_error::deserialize(raw.clone()).map_err(|e| {
+            // Say where: `paths./v1/x.get.responses.200...: invalid type ...`.
+            GenerateError::Parse(format!("at {}: {}", e.path(), e.inner()))
+        })?;
         let document = Self { api, raw };
         document.validate()?;
         Ok(document)

@@ -622,12 +622,18 @@ impl fmt::Display for Problem {
                 media_type,
                 determined_by,
                 accepted,
-            } => write!(
-                f,
-                "its media type is {media_type:?} ({determined_by}), which the API does not accept; \
-                 convert it to one of: {}",
-                accepted.join(", ")
-            ),
+            } => {
+                write!(
+                    f,
+                    "its media type is {media_type:?} ({determined_by}), which the API does not \
+                     accept; convert it to one of: {}",
+                    accepted.join(", ")
+                )?;
+                if media_type.starts_with("text/") {
+                    f.write_str("; or send its text as a text asset (Upload::text)")?;
+                }
+                Ok(())
+            }
             Self::InvalidMediaType { media_type } => write!(
                 f,
                 "{media_type:?} is not a valid media type; give one like image/png"

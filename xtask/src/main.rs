@@ -327,6 +327,12 @@ fn diff(args: &DiffArgs) -> Result<ExitCode> {
         }
     }
     let failed = matches!(args.fail_on, Some(FailOn::Breaking)) && report.breaking() > 0;
+    if failed {
+        eprintln!(
+            "failing (--fail-on breaking): {} breaking change(s) for users of the client",
+            report.breaking()
+        );
+    }
     Ok(if failed {
         ExitCode::FAILURE
     } else {
