@@ -1,9 +1,6 @@
 //! `som assets upload --dry-run`: every check of a real upload, and what would be sent, with
 //! no network at all.
 
-use std::io::Read;
-use std::path::Path;
-
 use serde::Serialize;
 use shareofmodel::{Client, Uuid};
 
@@ -12,14 +9,11 @@ use crate::failure::{Exit, Failure};
 use crate::output::{print, print_json, size, table};
 use crate::upload::Inputs;
 
-/// The client the dry run builds its upload on. `Upload::validate` sends nothing, but the
+/// The client the dry run builds its upload on. `Upload::validate_batched` sends nothing, but the
 /// wrapper only builds uploads from a client; this one has no credentials and points at the
 /// discard port of this machine, so that even a future change that did send something could
 /// reach no server. Building it opens no connection.
 const NOWHERE: &str = "http://127.0.0.1:9";
-
-/// As many bytes as the wrapper reads to recognise a file's content.
-const SNIFF_BYTES: u64 = 32 * 1024;
 
 #[derive(Serialize)]
 struct Planned {
@@ -46,9 +40,12 @@ pub async fn run(global: &Global, inputs: &Inputs) -> Result<Exit, Failure> {
         global.organization.unwrap_or(Uuid::nil()),
         global.workspace.unwrap_or(Uuid::nil()),
     ));
-    if let Err(e) = upload.validate().await {
-        return Err(inputs.failure(&e, &client).await);
-    }
+    // The same checks as the real run, batching included; the wrapper says how each file
+    // would be sent.
+    let checks = match upload.validate_batched().await {
+        Ok(checks) => checks,
+        Err(e) => return Err(inputs.failure(&e, &client).await),
+    };
 
     let mut planned: Vec<Planned> = inputs
         .texts
@@ -61,17 +58,13 @@ pub async fn run(global: &Global, inputs: &Inputs) -> Result<Exit, Failure> {
             size: content.len() as u64,
         })
         .collect();
-    for found in &inputs.files {
-        let path = &found.path;
+    for (found, check) in inputs.files.iter().zip(checks) {
         planned.push(Planned {
-            input: path.display().to_string(),
+            input: found.path.display().to_string(),
             kind: "file",
-            name: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            media_type: Some(media_type(path)),
-            size: std::fs::metadata(path).map(|m| m.len()).unwrap_or_default(),
+            name: check.file_name,
+            media_type: Some(check.media_type),
+            size: check.size,
         });
     }
 
@@ -107,21 +100,4 @@ pub async fn run(global: &Global, inputs: &Inputs) -> Result<Exit, Failure> {
         }
     );
     Ok(Exit::Done)
-}
-
-/// The media type the wrapper will send a file as: the type its content shows, else its
-/// extension's. The wrapper decides this itself when sending but does not expose the decision
-/// before (`Upload::validate` returns nothing), so this restates its rule, for display only.
-fn media_type(path: &Path) -> String {
-    let mut prefix = Vec::new();
-    if let Ok(file) = std::fs::File::open(path) {
-        let _ = file.take(SNIFF_BYTES).read_to_end(&mut prefix);
-    }
-    infer::get(&prefix)
-        .map(|t| t.mime_type().to_owned())
-        .or_else(|| {
-            let name = path.file_name()?.to_str()?;
-            mime_guess::from_path(name).first_raw().map(str::to_owned)
-        })
-        .unwrap_or_else(|| "application/octet-stream".to_owned())
 }

@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{Env, FIXTURES, fixture_folder, json, som, text};
+use common::{Env, FIXTURES, fixture_folder, fixtures_dir, json, som, text};
 use predicates::prelude::*;
 use shareofmodel_sandbox::SandboxConfig;
 
@@ -335,6 +335,31 @@ fn text_files_and_globs() {
     assert!(
         lines[1].contains("empty.txt") && lines[1].contains("empty (0 bytes)"),
         "{stderr}"
+    );
+    assert!(env.sandbox.requests().is_empty());
+}
+
+#[test]
+fn a_dry_run_checks_what_batching_will_send() {
+    // Twelve text assets are two requests for a real run, so a dry run must accept them too.
+    let env = Env::start();
+    let texts: Vec<String> = (0..12)
+        .map(|i| format!("--text=Line {i}=Copy {i}"))
+        .collect();
+    let output = env
+        .som()
+        .args(["--json", "assets", "upload", "--dry-run"])
+        .args(&texts)
+        .arg(fixtures_dir().join("misnamed-photo.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report = json(&output.stdout);
+    let inputs = report["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 13);
+    assert_eq!(
+        inputs[12]["media_type"], "image/jpeg",
+        "as the wrapper decides it"
     );
     assert!(env.sandbox.requests().is_empty());
 }

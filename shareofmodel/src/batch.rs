@@ -65,6 +65,22 @@ impl BatchReport {
     }
 }
 
+/// How a file passed its checks and would be sent ([`Upload::validate_batched`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FileCheck {
+    /// Its position among the upload's files.
+    pub index: usize,
+    /// The name it is sent under.
+    pub file_name: String,
+    /// The media type it is sent as.
+    pub media_type: String,
+    /// The extension's type, when it disagrees with the content's (which is sent).
+    pub extension_disagrees: Option<String>,
+    /// Its length in bytes.
+    pub size: u64,
+}
+
 /// One input of a batched upload and what became of it.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -231,21 +247,12 @@ impl Upload {
             self.prepare_all(None).await?;
         }
         // Everything is checked before anything is sent, skipped inputs included.
-        let everything = self
-            .plan(
-                &(0..self.texts.len()).collect::<Vec<_>>(),
-                &(0..self.files.len()).collect::<Vec<_>>(),
-            )
-            .await?;
-        let mut media = vec![(None, None); self.files.len()];
-        for request in &everything {
-            let prepared = self
-                .prepare_parts(&request.texts, &request.files, None)
-                .await?;
-            for (&file, (media_type, disagrees)) in request.files.iter().zip(prepared.media) {
-                media[file] = (Some(media_type), disagrees);
-            }
-        }
+        let media: Vec<(Option<String>, Option<String>)> = self
+            .validate_batched()
+            .await?
+            .into_iter()
+            .map(|f| (Some(f.media_type), f.extension_disagrees))
+            .collect();
 
         // What the ledger says was sent before is not sent again.
         let (skipped, texts, files) = self.skipped_by_ledger()?;
@@ -300,6 +307,39 @@ impl Upload {
             items,
             requests: plan.len(),
         })
+    }
+
+    /// Runs every check [`send_batched`](Self::send_batched) runs, sends nothing, and says
+    /// how each file would be sent. Files are opened and their first bytes read.
+    pub async fn validate_batched(&self) -> Result<Vec<FileCheck>, Error> {
+        if self.texts.is_empty() && self.files.is_empty() {
+            self.prepare_all(None).await?;
+        }
+        let everything = self
+            .plan(
+                &(0..self.texts.len()).collect::<Vec<_>>(),
+                &(0..self.files.len()).collect::<Vec<_>>(),
+            )
+            .await?;
+        let mut checks: Vec<Option<FileCheck>> = (0..self.files.len()).map(|_| None).collect();
+        for request in &everything {
+            let prepared = self
+                .prepare_parts(&request.texts, &request.files, None)
+                .await?;
+            let parts = prepared.form.files.iter();
+            for ((&file, (media_type, disagrees)), part) in
+                request.files.iter().zip(prepared.media).zip(parts)
+            {
+                checks[file] = Some(FileCheck {
+                    index: file,
+                    file_name: part.filename().to_owned(),
+                    media_type,
+                    extension_disagrees: disagrees,
+                    size: part.length(),
+                });
+            }
+        }
+        Ok(checks.into_iter().flatten().collect())
     }
 
     /// The inputs the ledger already holds (with their asset ids), and the positions of the

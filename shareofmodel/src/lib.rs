@@ -57,7 +57,9 @@ mod retry;
 mod upload;
 
 pub use auth::{Auth, Secret};
-pub use batch::{BATCH_BYTES, BATCH_FILES, BatchReport, ItemOutcome, ItemReport, Reconcile};
+pub use batch::{
+    BATCH_BYTES, BATCH_FILES, BatchReport, FileCheck, ItemOutcome, ItemReport, Reconcile,
+};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL};
 pub use error::{Error, FieldError, Input, MediaTypeSource, Problem, TimeoutPhase, TransportKind};
 pub use ledger::{Ledger, LedgerEntry};
