@@ -212,9 +212,9 @@ fn classify(
 
 /// The inputs of one request, by position in the upload.
 #[derive(Debug, Clone, Default)]
-struct Planned {
-    texts: Vec<usize>,
-    files: Vec<usize>,
+pub(crate) struct Planned {
+    pub(crate) texts: Vec<usize>,
+    pub(crate) files: Vec<usize>,
 }
 
 impl Upload {
@@ -590,7 +590,9 @@ impl Upload {
         self.source_length(index, &self.files[index]).await
     }
 
-    async fn send_one(
+    /// Sends one request of the given inputs: the form just checked first, rebuilt from its
+    /// sources for each retry (a streamed body cannot be replayed).
+    pub(crate) async fn send_one(
         &self,
         request: &Planned,
         tracker: &Arc<Tracker>,

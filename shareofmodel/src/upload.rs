@@ -12,15 +12,11 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use futures_util::Stream;
 use shareofmodel_client::multipart::{CreateAssetsForm, FilePart, FormError, create_assets};
-use shareofmodel_client::types::{
-    Asset, AssetOrAssets, TextAsset, TextAssetContent, TextAssetName,
-};
+use shareofmodel_client::types::{Asset, TextAsset, TextAssetContent, TextAssetName};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio_util::io::ReaderStream;
-use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::client::request_span;
 use crate::ledger::{Ledger, sha256_hex};
 use crate::media::{self, SNIFF_BYTES};
 use crate::progress::{Callback, Progress, Tracker};
@@ -373,66 +369,14 @@ impl Upload {
     /// Checks everything, then sends the request; returns the created assets, whether the server
     /// answers with one object or an array.
     pub async fn send(self) -> Result<Vec<Asset>, Error> {
-        let span = request_span(
-            create_assets::OPERATION_ID,
-            self.organization_id,
-            self.workspace_id,
-        );
-        async move {
-            let tracker = Arc::new(self.tracker().await?);
-            let prepared = self.prepare_all(Some(&tracker)).await?;
-            let span = tracing::Span::current();
-            span.record("text_assets", prepared.form.assets.len());
-            span.record("files", prepared.form.files.len());
-            span.record("file_bytes", prepared.file_bytes);
-
-            // The first attempt sends the form just checked; a retry rebuilds it from the
-            // sources (files are opened again), since a streamed body cannot be replayed.
-            let mut first = Some(prepared.form);
-            let created = self
-                .client
-                .run(
-                    create_assets::OPERATION_ID,
-                    &tracker.activity,
-                    || {
-                        let ready = first.take();
-                        async {
-                            let form = match ready {
-                                Some(form) => form,
-                                None => self.prepare_all(Some(&tracker)).await?.form,
-                            };
-                            Ok(self
-                                .client
-                                .api()
-                                .create_assets(&self.organization_id, &self.workspace_id, form)
-                                .await)
-                        }
-                    },
-                    explain_created,
-                )
-                .await
-                .map_err(|e| e.with_inputs(|| self.input_labels()));
-            tracker.request_done();
-            Ok(match created? {
-                AssetOrAssets::Asset(asset) => vec![asset],
-                AssetOrAssets::Array(assets) => assets,
-            })
-        }
-        .instrument(span)
-        .await
-    }
-
-    /// How each input is named in an error that concerns them all.
-    fn input_labels(&self) -> Vec<String> {
-        let texts = self
-            .texts
-            .iter()
-            .map(|(name, _)| format!("text asset {name:?}"));
-        let files = self
-            .files
-            .iter()
-            .map(|source| format!("file {:?}", source.label()));
-        texts.chain(files).collect()
+        let tracker = Arc::new(self.tracker().await?);
+        let everything = crate::batch::Planned {
+            texts: (0..self.texts.len()).collect(),
+            files: (0..self.files.len()).collect(),
+        };
+        let created = self.send_one(&everything, &tracker).await;
+        tracker.request_done();
+        created
     }
 
     /// A progress tracker sized for every file (spooling readers to learn their length).
