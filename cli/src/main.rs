@@ -23,11 +23,26 @@ use crate::args::{AssetsCommand, Cli, Command};
 use crate::failure::{Exit, Failure};
 
 fn main() -> ExitCode {
-    // Usage errors exit with 2, help and version with 0, from clap itself.
-    let matches = Cli::command().get_matches();
-    let cli = match Cli::from_arg_matches(&matches) {
-        Ok(cli) => cli,
-        Err(e) => e.exit(),
+    // Usage errors exit with 2, help and version with 0, from clap itself; with `--json`
+    // anywhere on the line, a usage error is also one JSON document on stdout.
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches).map(|cli| (cli, matches)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            let wants_json = std::env::args_os().any(|a| a == "--json");
+            if wants_json && e.use_stderr() {
+                let message = e.render().to_string();
+                let first = message.lines().next().unwrap_or_default().trim();
+                let first = first.strip_prefix("error: ").unwrap_or(first);
+                output::print_json(&serde_json::json!({
+                    "error": first,
+                    "exit_code": Exit::Usage as u8,
+                }));
+            }
+            e.exit()
+        }
     };
     let json = cli.global.json;
     let multi = progress::multi();

@@ -62,10 +62,9 @@ fn globs(flag: &str, patterns: &[String]) -> Result<GlobSet, Failure> {
 
 /// Names starting with `.` (`.DS_Store`, `.git`): not creative assets.
 fn is_hidden(entry: &DirEntry) -> bool {
-    entry
-        .file_name()
-        .to_str()
-        .is_some_and(|name| name.starts_with('.') && name != "." && name != "..")
+    // Bytes, not `str`: a hidden name that is not UTF-8 is still hidden.
+    let name = entry.file_name().as_encoded_bytes();
+    name.starts_with(b".") && name != b"." && name != b".."
 }
 
 /// The files `paths` stand for, in a deterministic order: the paths in the order given, each

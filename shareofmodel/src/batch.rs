@@ -734,11 +734,20 @@ impl Upload {
     }
 }
 
-/// Pairs the assets a request created with its inputs: in order when the counts agree (the
+/// Pairs the assets a request created with its inputs: in order when every name agrees (the
 /// order the inputs were sent in), else by name; an input no asset can be told apart for is
 /// reported unknown rather than guessed.
 fn match_assets(names: &[String], assets: Vec<Asset>) -> Vec<ItemOutcome> {
-    if assets.len() == names.len() {
+    // In order when the names say so, or when the server names assets its own way (no name
+    // matches at all) and the counts agree; a reordered answer is matched by name.
+    let same_count = assets.len() == names.len();
+    let in_order = same_count
+        && assets
+            .iter()
+            .zip(names)
+            .all(|(asset, name)| asset.name == *name);
+    let unnamed = same_count && !assets.iter().any(|asset| names.contains(&asset.name));
+    if in_order || unnamed {
         return assets
             .into_iter()
             .map(|asset| ItemOutcome::Created(Box::new(asset)))
@@ -767,4 +776,43 @@ fn match_assets(names: &[String], assets: Vec<Asset>) -> Vec<ItemOutcome> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asset(name: &str) -> Asset {
+        serde_json::from_value(serde_json::json!({
+            "id": uuid::Uuid::new_v4(), "name": name, "content_url": "",
+            "content_type": "image", "content": "",
+        }))
+        .unwrap()
+    }
+
+    fn names(outcomes: &[ItemOutcome]) -> Vec<String> {
+        outcomes
+            .iter()
+            .map(|o| match o {
+                ItemOutcome::Created(a) => a.name.clone(),
+                _ => "?".to_owned(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn assets_are_paired_by_name_when_reordered() {
+        let inputs = ["poster.png".to_owned(), "photo.jpg".to_owned()];
+        let answer = vec![asset("photo.jpg"), asset("poster.png")];
+        assert_eq!(
+            names(&match_assets(&inputs, answer)),
+            ["poster.png", "photo.jpg"]
+        );
+        // A server that names assets its own way: by position.
+        let renamed = vec![asset("a"), asset("b")];
+        assert_eq!(names(&match_assets(&inputs, renamed)), ["a", "b"]);
+        // Fewer assets than inputs: the unmatched one is unknown, not guessed.
+        let fewer = vec![asset("photo.jpg")];
+        assert_eq!(names(&match_assets(&inputs, fewer)), ["?", "photo.jpg"]);
+    }
 }

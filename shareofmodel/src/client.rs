@@ -151,6 +151,10 @@ impl ClientBuilder {
 
     /// Sends every request with this `reqwest::Client` (a proxy, custom TLS roots...).
     ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: reqwest follows
+    /// redirects by default, which would carry credentials and uploads to wherever a server
+    /// points.
+    ///
     /// Credentials ([`auth`](Self::auth)) and retries still apply. A built `reqwest::Client`
     /// cannot be changed, so the timeouts and the user agent cannot: configure them on it
     /// yourself; combining this with [`connect_timeout`](Self::connect_timeout) or
@@ -192,6 +196,9 @@ impl ClientBuilder {
             }
             None => {
                 let builder = reqwest::Client::builder()
+                    // A redirect would carry the credentials (and an upload) to wherever the
+                    // server says; the API documents none.
+                    .redirect(reqwest::redirect::Policy::none())
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                     .user_agent(self.user_agent.clone().unwrap_or_else(|| {
                         format!("shareofmodel-rust/{}", env!("CARGO_PKG_VERSION"))
@@ -363,7 +370,8 @@ impl Client {
 
     /// The generated client, for every operation of the API. Its requests carry this client's
     /// credentials (for an API key that is exchanged, once [`authenticate`](Self::authenticate)
-    /// has run), timeouts and user agent; they are not retried.
+    /// has run), connect timeout and user agent; they are not retried, and the idle timeout
+    /// (the wrapper's own watchdog) does not apply to them.
     pub fn api(&self) -> &shareofmodel_client::Client {
         &self.inner.api
     }
@@ -522,7 +530,9 @@ impl Client {
                 } => policy.backoff(attempt),
                 _ => return Err(error),
             };
-            if attempt >= policy.max_attempts || waited + delay > policy.max_total_backoff {
+            if attempt >= policy.max_attempts
+                || waited.saturating_add(delay) > policy.max_total_backoff
+            {
                 return Err(error);
             }
             tracing::info!(
@@ -534,7 +544,7 @@ impl Client {
                 "retrying: the server cannot have acted on the request"
             );
             tokio::time::sleep(delay).await;
-            waited += delay;
+            waited = waited.saturating_add(delay);
         }
     }
 
@@ -552,12 +562,21 @@ impl Client {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<Generated<T>, Error>>,
     {
-        let generation = self
-            .inner
-            .credentials
-            .ensure(&self.inner.exchanger)
-            .await
-            .map_err(|e| (e, None))?;
+        // The exchange (or the wait for another request's) is bounded by the idle limit too.
+        activity.touch();
+        let ensure = self.inner.credentials.ensure(&self.inner.exchanger);
+        let generation = tokio::select! {
+            generation = ensure => generation.map_err(|e| (e, None))?,
+            () = activity.stalled(self.inner.idle_timeout) => {
+                return Err((
+                    Error::Timeout {
+                        operation: "create_access_token",
+                        phase: TimeoutPhase::Idle,
+                    },
+                    None,
+                ));
+            }
+        };
         let started = Instant::now();
         activity.touch();
         let exchange = async {
@@ -618,6 +637,12 @@ fn idle_error(operation: &'static str) -> Error {
 }
 
 /// When a request last made progress, for the idle watchdog.
+///
+/// TODO: progress is counted when file chunks are handed to the HTTP stack, not when bytes
+/// leave the socket, so (a) in-memory parts (text assets) never count, and (b) once the last
+/// chunk is handed over, the few MiB the kernel buffers still have to drain within the idle
+/// limit: a link slower than about 85 KiB/s needs a longer `idle_timeout` than 60 s. Counting
+/// at the socket needs a custom connector. Batched requests also share one watchdog clock.
 #[derive(Debug)]
 pub(crate) struct Activity {
     epoch: Instant,

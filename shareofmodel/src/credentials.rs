@@ -24,6 +24,7 @@ struct Current {
     /// Which exchange produced it (0 for fixed credentials).
     generation: u64,
     expires_at: Option<Instant>,
+    issued_at: Option<Instant>,
     /// The token itself, kept to redact it should a server echo it.
     token: Option<String>,
 }
@@ -47,6 +48,7 @@ impl Credentials {
                         header: auth.header_value()?,
                         generation: 0,
                         expires_at: None,
+                        issued_at: None,
                         token: None,
                     }),
                 }
@@ -90,8 +92,13 @@ impl Credentials {
 
     fn usable(current: &Option<Current>) -> Option<u64> {
         let current = current.as_ref()?;
-        match current.expires_at {
-            Some(at) if Instant::now() + EXPIRY_MARGIN >= at => None,
+        match (current.expires_at, current.issued_at) {
+            // Renewed a little early, by at most a quarter of its lifetime (so that a short
+            // lifetime still gets cached).
+            (Some(at), Some(issued)) => {
+                let margin = EXPIRY_MARGIN.min((at - issued) / 4);
+                (Instant::now() + margin < at).then_some(current.generation)
+            }
             _ => Some(current.generation),
         }
     }
@@ -179,9 +186,11 @@ impl Credentials {
         Ok(Current {
             header: bearer_value(&token)?,
             generation,
+            // An absurd lifetime is no expiry at all, not an overflow.
             expires_at: response
                 .expires_in
-                .map(|seconds| started + Duration::from_secs(seconds)),
+                .and_then(|seconds| started.checked_add(Duration::from_secs(seconds))),
+            issued_at: Some(started),
             token: Some(token),
         })
     }

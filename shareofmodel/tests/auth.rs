@@ -312,3 +312,111 @@ async fn no_secret_in_any_error_debug_or_log() {
         "the token leaked:\n{everything}"
     );
 }
+
+/// Answers every connection with `response` (raw HTTP) and counts them.
+async fn raw_server(response: String) -> (String, Arc<Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let log = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buffer = vec![0u8; 4096];
+            let read = socket.read(&mut buffer).await.unwrap_or(0);
+            log.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&buffer[..read]).into_owned());
+            let _ = socket.write_all(response.as_bytes()).await;
+            let _ = socket.shutdown().await;
+        }
+    });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn redirects_are_never_followed_with_credentials() {
+    let (elsewhere, stolen) = raw_server(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 20\r\nconnection: close\r\n\r\n{\"access\": \"stolen\"}".to_owned(),
+    )
+    .await;
+    let (url, _) = raw_server(format!(
+        "HTTP/1.1 307 Temporary Redirect\r\nlocation: {elsewhere}/steal\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+    ))
+    .await;
+    let client = Client::builder(url)
+        .auth(Auth::api_key(KEY))
+        .build()
+        .unwrap();
+    let error = client
+        .list_assets(uuid::Uuid::new_v4(), uuid::Uuid::new_v4(), false)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::UnexpectedResponse { .. }),
+        "{error:?}"
+    );
+    assert!(stolen.lock().unwrap().is_empty(), "the key went elsewhere");
+}
+
+#[tokio::test]
+async fn a_stalled_exchange_times_out_within_the_idle_limit() {
+    let sandbox = sandbox_with(SandboxConfig::default()).await;
+    sandbox
+        .push_faults(
+            "create_access_token",
+            [Fault::Stall {
+                duration: Duration::from_secs(30),
+            }],
+        )
+        .unwrap();
+    let client = Client::builder(sandbox.base_url())
+        .auth(Auth::api_key(KEY))
+        .idle_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = list(&client, &sandbox).await.unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        matches!(
+            error,
+            Error::Timeout {
+                operation: "create_access_token",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn odd_token_lifetimes_neither_panic_nor_defeat_the_cache() {
+    // A lifetime too large to add to a clock reading is no expiry.
+    let body = "{\"access\": \"tok-123456\", \"expires_in\": 18446744073709551615}";
+    let (url, seen) = raw_server(format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    ))
+    .await;
+    let client = Client::builder(url)
+        .auth(Auth::api_key(KEY))
+        .build()
+        .unwrap();
+    client.authenticate().await.unwrap();
+    client.authenticate().await.unwrap();
+    assert_eq!(seen.lock().unwrap().len(), 1);
+
+    // A short lifetime is still shared by concurrent requests.
+    let sandbox = sandbox_with(SandboxConfig::default().token_ttl(Duration::from_secs(20))).await;
+    let client = key_client(&sandbox, KEY);
+    let calls = (0..6).map(|_| list(&client, &sandbox));
+    for result in futures_util::future::join_all(calls).await {
+        result.unwrap();
+    }
+    assert_eq!(sandbox.token_exchanges(), 1);
+}
