@@ -29,11 +29,21 @@
 //! # }
 //! ```
 //!
-//! This crate adds ergonomics on top of the generated client [`api`] (re-exported): a
-//! [`ClientBuilder`] with credentials that never print ([`Secret`], [`Auth`]) and timeouts fit
-//! for long uploads; an [`Upload`] builder that takes text, files on disk (streamed) and bytes,
-//! decides each file's media type, and checks every limit of the API before sending anything;
-//! and one [`Error`] type whose messages say what failed and what to do.
+//! This crate adds ergonomics on top of the generated client [`api`] (re-exported):
+//!
+//! - a [`ClientBuilder`] with credentials that never print ([`Secret`], [`Auth`]: an API key
+//!   exchanged for cached tokens, a token, or a raw header), an idle timeout instead of a total
+//!   deadline, and retries only where nothing can have been created ([`RetryPolicy`]);
+//! - an [`Upload`] builder that takes text, files on disk (streamed with their length), bytes
+//!   and readers (spooled), decides each file's media type, and checks every limit of the API
+//!   before sending anything; [`Upload::send`] makes one request, [`Upload::send_batched`]
+//!   as many as needed, with a per-input [`BatchReport`], progress ([`Upload::on_progress`],
+//!   [`Progress`]), reconciliation of unknown outcomes ([`Reconcile`]) and a [`Ledger`] that
+//!   makes re-runs skip what was already created;
+//! - one [`Error`] type whose messages say what failed and what to do.
+//!
+//! Runnable examples live in the repository's `shareofmodel/examples/` (a folder with progress,
+//! bytes and readers, list and archive, a custom `reqwest::Client`, the sandbox in your tests).
 //!
 //! Every wire fact (paths, field names, limits, accepted media types) comes from the generated
 //! client; [`Client::api`] gives its operations directly, already authenticated.
