@@ -27,7 +27,8 @@ pub(crate) const TOKEN_OP: &str = "create_access_token";
 pub(crate) const OPERATIONS: [&str; 4] = [CREATE_OP, LIST_OP, ARCHIVE_OP, TOKEN_OP];
 
 /// Asset properties the sandbox knows how to fill. The spec may declare fewer (the sandbox then
-/// omits the others) but not more.
+/// omits the others), and more optional ones (left out of its answers), but no other required
+/// one.
 const FILLABLE_ASSET_PROPERTIES: &[&str] = &[
     "id",
     "name",
@@ -812,20 +813,29 @@ impl<'a> Doc<'a> {
         let (props, required) = self.object(schema, &format!("{at}.schema"))?;
 
         let properties: Vec<String> = props.iter().map(|(n, _)| (*n).to_owned()).collect();
+        // A property the sandbox cannot fill is left out of its answers, as an optional one may
+        // be; a required one it cannot leave out, so that needs code (FILLABLE_ASSET_PROPERTIES).
         let unknown: Vec<&str> = properties
             .iter()
             .map(String::as_str)
             .filter(|p| !FILLABLE_ASSET_PROPERTIES.contains(p))
             .collect();
-        if !unknown.is_empty() {
+        if let Some(property) = unknown.iter().find(|p| required.contains(*p)) {
             return Err(unsupported(
                 "asset schema",
-                &format!("{at}.schema"),
+                &format!("{at}.schema.properties.{property}"),
                 &format!(
-                    "the sandbox does not know how to fill {}",
-                    unknown.join(", ")
+                    "`{property}` is required but the sandbox does not know how to fill it; make \
+                     it optional, or teach the sandbox (FILLABLE_ASSET_PROPERTIES and \
+                     StoredAsset::to_json in the sandbox crate)"
                 ),
             ));
+        }
+        if !unknown.is_empty() {
+            tracing::info!(
+                properties = %unknown.join(", "),
+                "the sandbox leaves out asset properties it does not know how to fill"
+            );
         }
         let declared: BTreeSet<&str> = properties.iter().map(String::as_str).collect();
         if let Some(r) = required.iter().find(|r| !declared.contains(**r)) {

@@ -438,3 +438,36 @@ async fn specs_the_router_cannot_take_are_errors_not_panics() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn an_optional_asset_property_it_cannot_fill_is_left_out() {
+    let spec =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi.yaml")).unwrap();
+    let extended = spec.replacen(
+        "        is_deleted:\n          type: boolean\n",
+        "        is_deleted:\n          type: boolean\n        language:\n          type: string\n",
+        1,
+    );
+    assert_ne!(extended, spec);
+    let sandbox = shareofmodel_sandbox::Sandbox::start(
+        shareofmodel_sandbox::SandboxConfig::default().spec_yaml(extended.clone()),
+    )
+    .await
+    .expect("an optional property does not stop the sandbox");
+    sandbox.shutdown().await;
+
+    let required = extended.replacen(
+        "required: [id, name, content_url, content_type, content]",
+        "required: [id, name, content_url, content_type, content, language]",
+        1,
+    );
+    let error = shareofmodel_sandbox::Sandbox::start(
+        shareofmodel_sandbox::SandboxConfig::default().spec_yaml(required),
+    )
+    .await
+    .expect_err("a required one it cannot fill does");
+    assert!(
+        error.to_string().contains("FILLABLE_ASSET_PROPERTIES"),
+        "{error}"
+    );
+}

@@ -1,5 +1,6 @@
-//! Uploads every file of a folder (recursively, hidden files skipped) in as many requests as
-//! needed, with a progress line, then reports input by input.
+//! Uploads every file of a folder (recursively, hidden files skipped, files the API would
+//! refuse left out with the reason) in as many requests as needed, with a progress line, then
+//! reports input by input.
 //!
 //! ```text
 //! cargo run --example upload_folder -- FOLDER [TAG...]
@@ -33,6 +34,26 @@ async fn run(folder: PathBuf, tags: Vec<String>) -> Result<(), String> {
     }
 
     let target = common::target().await?;
+
+    // Leave out, with the reason, what the API would refuse (an empty file, a type it does not
+    // accept): the checks run locally and send nothing.
+    let mut accepted = Vec::new();
+    for file in files {
+        let check = target
+            .client
+            .upload(target.organization_id, target.workspace_id)
+            .file(&file)
+            .validate_batched()
+            .await;
+        match check {
+            Ok(_) => accepted.push(file),
+            Err(error) => eprintln!("skipped: {error}"),
+        }
+    }
+    if accepted.is_empty() {
+        return Err(format!("nothing in {} can be uploaded", folder.display()));
+    }
+
     let mut upload = target
         .client
         .upload(target.organization_id, target.workspace_id)
@@ -46,7 +67,7 @@ async fn run(folder: PathBuf, tags: Vec<String>) -> Result<(), String> {
                 );
             }
         });
-    for file in &files {
+    for file in &accepted {
         upload = upload.file(file);
     }
     let report = upload.send_batched().await.map_err(|e| e.to_string())?;

@@ -606,6 +606,16 @@ impl Upload {
             let prepared = self
                 .prepare_parts(&request.texts, &request.files, Some(tracker))
                 .await?;
+            for (&file, (media_type, disagrees)) in request.files.iter().zip(&prepared.media) {
+                if let Some(extension) = disagrees {
+                    tracing::warn!(
+                        file = %self.files[file].label(),
+                        extension = %extension,
+                        content = %media_type,
+                        "the file's extension and content disagree; sending the type of its content"
+                    );
+                }
+            }
             let span = tracing::Span::current();
             span.record("text_assets", prepared.form.assets.len());
             span.record("files", prepared.form.files.len());

@@ -25,7 +25,6 @@ const SUCCESS_BODY_LIMIT: usize = 16 * 1024 * 1024;
 const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// Everything that can go wrong in this crate. Each variant says what failed, on which input,
-/// Everything that can go wrong in this crate. Each variant says what failed, on which input,
 /// and what to do about it; none ever contains a credential.
 ///
 /// Whether a failed request may be sent again is part of the variant: only

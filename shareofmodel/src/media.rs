@@ -18,7 +18,7 @@ pub(crate) struct Decided {
 /// The override, else the type `infer` recognises in `prefix`, else the type of the filename's
 /// extension, else `application/octet-stream`.
 ///
-/// When the extension and the content disagree, the content wins and a warning is logged.
+/// When the extension and the content disagree, the content wins; the caller reports it.
 pub(crate) fn decide(override_type: Option<&str>, prefix: &[u8], filename: &str) -> Decided {
     let sniffed = infer::get(prefix).map(|t| t.mime_type());
     let guessed = mime_guess::from_path(filename).first_raw();
@@ -44,7 +44,8 @@ pub(crate) fn decide(override_type: Option<&str>, prefix: &[u8], filename: &str)
         (Some(sniffed), guessed) => {
             let disagrees = guessed.filter(|g| !same_type(g, sniffed));
             if let Some(guessed) = disagrees {
-                tracing::warn!(
+                // Said once per sent file by the upload itself, and reported in its result.
+                tracing::debug!(
                     file = filename,
                     extension = guessed,
                     content = sniffed,

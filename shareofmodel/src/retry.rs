@@ -7,8 +7,9 @@
 
 use std::time::{Duration, SystemTime};
 
-/// Limits on automatic retries. The default allows 4 attempts and 30 s of waiting in all,
-/// and refuses to wait more than 60 s for a single `Retry-After`.
+/// Limits on automatic retries. The default allows 4 attempts and 2 minutes of waiting in all,
+/// and refuses to wait more than 60 s for a single `Retry-After` (a longer one is returned as
+/// [`Error::RateLimited`](crate::Error::RateLimited) with the delay).
 ///
 /// ```
 /// use std::time::Duration;
@@ -16,7 +17,7 @@ use std::time::{Duration, SystemTime};
 ///
 /// let patient = RetryPolicy::default()
 ///     .max_attempts(6)
-///     .max_total_backoff(Duration::from_secs(120));
+///     .max_total_backoff(Duration::from_secs(300));
 /// let never = RetryPolicy::none();
 /// # let _ = (patient, never);
 /// ```
@@ -32,7 +33,7 @@ impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
             max_attempts: 4,
-            max_total_backoff: Duration::from_secs(30),
+            max_total_backoff: Duration::from_secs(120),
             max_retry_after: Duration::from_secs(60),
             initial_backoff: Duration::from_millis(250),
         }

@@ -25,7 +25,10 @@ use crate::{Client, Error, Input, MediaTypeSource, Problem, Reconcile};
 /// The size of each read from a file being uploaded; large reads keep throughput up.
 const READ_CHUNK: usize = 64 * 1024;
 
-/// One `create_assets` request being put together: plain-text assets, files and tags.
+/// An upload being put together: plain-text assets, files and tags, sent as one
+/// `create_assets` request ([`send`](Self::send)) or as many as needed
+/// ([`send_batched`](Self::send_batched)). Retries follow the client's
+/// [`RetryPolicy`](crate::RetryPolicy) ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
 ///
 /// Nothing is read or sent until [`send`](Self::send) (or [`validate`](Self::validate)). Then
 /// every check runs before the first byte goes out: the API's limits (through the generated

@@ -279,7 +279,8 @@ fn shared() -> &'static (tokio::runtime::Runtime, Sandbox) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+    // No regression files: a failure prints its minimal case, and the tree stays clean.
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, .. ProptestConfig::default() })]
 
     /// Any text asset and tags: refused locally with a typed error, or created exactly as given.
     #[test]
