@@ -87,7 +87,8 @@ pub struct FileCheck {
 pub struct ItemReport {
     /// The input ([`Input::TextAsset`] or [`Input::File`]).
     pub input: Input,
-    /// Which request carried it (from 0).
+    /// Which request carried it (from 0); `usize::MAX` for an input skipped because the ledger
+    /// holds it.
     pub request: usize,
     /// For files, the media type it was sent as.
     pub media_type: Option<String>,
