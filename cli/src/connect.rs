@@ -160,12 +160,13 @@ async fn start_sandbox() -> Result<Target, Failure> {
     let sandbox = Sandbox::start(SandboxConfig::default())
         .await
         .map_err(|e| Failure {
-            exit: crate::failure::Exit::Failed,
+            // A setup problem found before any request: a usage-class error.
+            exit: crate::failure::Exit::Usage,
             message: format!("the sandbox could not start: {e}"),
         })?;
-    // The sandbox takes its key raw or as a bearer token; it has no key exchange endpoint.
+    // The sandbox exchanges its key for tokens, as the real API does.
     let client = Client::builder(sandbox.base_url())
-        .auth(Auth::bearer(sandbox.api_key()))
+        .auth(Auth::api_key(sandbox.api_key()))
         .user_agent(user_agent())
         .build()
         .map_err(|e| Failure::from_error(&e))?;

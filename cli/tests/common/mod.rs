@@ -47,7 +47,7 @@ impl Env {
     }
 
     /// `som` aimed at the sandbox: base URL, ids and the key (as a bearer token, from the
-    /// environment, as a user would export it; the sandbox has no key exchange endpoint).
+    /// environment, as a user would export it; `--sandbox` runs exercise the key exchange).
     pub fn som(&self) -> Command {
         let mut cmd = som();
         cmd.env("SHAREOFMODEL_BASE_URL", self.sandbox.base_url())
