@@ -317,6 +317,36 @@ pub(crate) fn reply(slot: &Slot, status: StatusCode, body: Value) -> Response {
     (status, Json(body)).into_response()
 }
 
+/// A JSON request body, recorded (redacted) in the slot; a 415 or a DRF-style 400 otherwise.
+// The error is the answer itself, returned at once by the handler: no need to box it.
+#[allow(clippy::result_large_err)]
+pub(crate) fn json_body(
+    shared: &Shared,
+    slot: &Slot,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Value, Response> {
+    slot.with(|d| d.body = Some(shared.redact(&String::from_utf8_lossy(body))));
+    let sent_type = headers
+        .get(CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_default();
+    if essence(&sent_type) != "application/json" {
+        return Err(reply(
+            slot,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            drf::unsupported_media_type(&sent_type),
+        ));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        reply(
+            slot,
+            StatusCode::BAD_REQUEST,
+            drf::detail(format!("JSON parse error - {e}")),
+        )
+    })
+}
+
 /// The checks every API route shares, in Django's order: the URL pattern (UUIDs) first, then
 /// authentication, then the organization and workspace lookup. `Some` is the rejection.
 fn gate(
@@ -623,27 +653,9 @@ async fn archive(
     if let Some(r) = gate(&shared, &slot, spec::ARCHIVE_OP, &params, &headers) {
         return r;
     }
-    slot.with(|d| d.body = Some(shared.redact(&String::from_utf8_lossy(&body))));
-    let sent_type = headers
-        .get(CONTENT_TYPE)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default();
-    if essence(&sent_type) != "application/json" {
-        return reply(
-            &slot,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            drf::unsupported_media_type(&sent_type),
-        );
-    }
-    let value: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => {
-            return reply(
-                &slot,
-                StatusCode::BAD_REQUEST,
-                drf::detail(format!("JSON parse error - {e}")),
-            );
-        }
+    let value = match json_body(&shared, &slot, &headers, &body) {
+        Ok(value) => value,
+        Err(response) => return response,
     };
 
     let rules = &shared.api.archive_body;

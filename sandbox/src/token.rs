@@ -8,16 +8,14 @@ use std::time::{Duration, Instant};
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::create::essence;
 use crate::drf::{self, Errors};
 use crate::record::{REDACTED, Slot};
-use crate::server::{Shared, reply};
+use crate::server::{Shared, json_body, reply};
 use crate::spec;
 
 /// The property of the token exchange's answer that carries the access token. The spec allows
@@ -130,27 +128,9 @@ pub(crate) async fn exchange(
         // The route only exists when the spec has the operation.
         return reply(&slot, StatusCode::NOT_FOUND, drf::detail(drf::NOT_FOUND));
     };
-    slot.with(|d| d.body = Some(shared.redact(&String::from_utf8_lossy(&body))));
-    let sent_type = headers
-        .get(CONTENT_TYPE)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default();
-    if essence(&sent_type) != "application/json" {
-        return reply(
-            &slot,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            drf::unsupported_media_type(&sent_type),
-        );
-    }
-    let value: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => {
-            return reply(
-                &slot,
-                StatusCode::BAD_REQUEST,
-                drf::detail(format!("JSON parse error - {e}")),
-            );
-        }
+    let value = match json_body(&shared, &slot, &headers, &body) {
+        Ok(value) => value,
+        Err(response) => return response,
     };
 
     let field = rules.key_field.as_str();
