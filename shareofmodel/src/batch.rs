@@ -243,10 +243,6 @@ impl Upload {
     /// # }
     /// ```
     pub async fn send_batched(self) -> Result<BatchReport, Error> {
-        if self.texts.is_empty() && self.files.is_empty() {
-            // The form's own check says what is missing.
-            self.prepare_all(None).await?;
-        }
         // Everything is checked before anything is sent, skipped inputs included.
         let media: Vec<(Option<String>, Option<String>)> = self
             .validate_batched()
@@ -527,22 +523,9 @@ impl Upload {
                 };
                 if !retry.texts.is_empty() || !retry.files.is_empty() {
                     let resent = self.send_and_record(&retry, tracker).await;
-                    let resent = match resent.result {
-                        Ok(items) => items,
-                        Err(error) => {
-                            let unknown = error.outcome_unknown();
-                            let error = Arc::new(error);
-                            (0..retry.texts.len() + retry.files.len())
-                                .map(|_| {
-                                    if unknown {
-                                        ItemOutcome::Unknown(error.clone())
-                                    } else {
-                                        ItemOutcome::NotCreated(error.clone())
-                                    }
-                                })
-                                .collect()
-                        }
-                    };
+                    let resent = resent
+                        .result
+                        .unwrap_or_else(|e| failed(e, retry.texts.len() + retry.files.len()));
                     let mut resent = resent.into_iter();
                     for item in items.iter_mut() {
                         if matches!(item, ItemOutcome::NotCreated(_))
@@ -571,7 +554,7 @@ impl Upload {
         let mut current = Planned::default();
         let mut bytes = 0u64;
         for &index in files {
-            let length = self.file_length(index).await?;
+            let length = self.source_length(index, &self.files[index]).await?;
             let full = current.files.len() >= BATCH_FILES
                 || (!current.files.is_empty() && bytes.saturating_add(length) > BATCH_BYTES);
             if full {
@@ -585,10 +568,6 @@ impl Upload {
             plan.push(current);
         }
         Ok(plan)
-    }
-
-    async fn file_length(&self, index: usize) -> Result<u64, Error> {
-        self.source_length(index, &self.files[index]).await
     }
 
     /// Sends one request of the given inputs: the form just checked first, rebuilt from its
@@ -713,23 +692,7 @@ impl Upload {
             .collect();
 
         let reconciled = sent.reconciled;
-        let outcomes: Vec<ItemOutcome> = match sent.result {
-            Ok(outcomes) => outcomes,
-            Err(error) => {
-                let unknown = error.outcome_unknown();
-                let error = Arc::new(error);
-                inputs
-                    .iter()
-                    .map(|_| {
-                        if unknown {
-                            ItemOutcome::Unknown(error.clone())
-                        } else {
-                            ItemOutcome::NotCreated(error.clone())
-                        }
-                    })
-                    .collect()
-            }
-        };
+        let outcomes = sent.result.unwrap_or_else(|e| failed(e, inputs.len()));
         for ((input, _, media_type, extension_disagrees), outcome) in
             inputs.into_iter().zip(outcomes)
         {
@@ -743,6 +706,22 @@ impl Upload {
             });
         }
     }
+}
+
+/// The outcome of each of a failed request's `count` inputs: perhaps created when its outcome
+/// is unknown, not created otherwise.
+fn failed(error: Error, count: usize) -> Vec<ItemOutcome> {
+    let unknown = error.outcome_unknown();
+    let error = Arc::new(error);
+    (0..count)
+        .map(|_| {
+            if unknown {
+                ItemOutcome::Unknown(error.clone())
+            } else {
+                ItemOutcome::NotCreated(error.clone())
+            }
+        })
+        .collect()
 }
 
 /// Pairs the assets a request created with its inputs: in order when every name agrees (the
