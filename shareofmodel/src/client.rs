@@ -570,7 +570,7 @@ impl Client {
             () = activity.stalled(self.inner.idle_timeout) => {
                 return Err((
                     Error::Timeout {
-                        operation: "create_access_token",
+                        operation: crate::credentials::EXCHANGE,
                         phase: TimeoutPhase::Idle,
                     },
                     None,

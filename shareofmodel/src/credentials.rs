@@ -12,7 +12,7 @@ use crate::error::{Redactor, finish};
 use crate::{Auth, Error};
 
 /// The operationId of the exchange, as the spec names it.
-const EXCHANGE: &str = "create_access_token";
+pub(crate) const EXCHANGE: &str = "create_access_token";
 
 /// A token this close to its announced expiry is exchanged again before use.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
