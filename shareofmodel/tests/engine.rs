@@ -1,5 +1,9 @@
 //! The upload engine on loopback: batching, lengths, readers, progress.
 
+mod common;
+
+use common::{client, fixture_path, sandbox, sha256_hex};
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -8,36 +12,8 @@ use axum::body::Body;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use futures_util::StreamExt;
-use sha2::{Digest, Sha256};
 use shareofmodel::api::multipart::create_assets;
 use shareofmodel::{Auth, Client, Error, Input, Problem, Progress, ProgressEvent};
-use shareofmodel_sandbox::{Sandbox, SandboxConfig};
-
-fn fixture_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures")
-        .join(name)
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-async fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxConfig::default())
-        .await
-        .expect("the sandbox starts")
-}
-
-fn client(sandbox: &Sandbox) -> Client {
-    Client::builder(sandbox.base_url())
-        .auth(Auth::authorization(sandbox.api_key()))
-        .build()
-        .expect("a client")
-}
 
 #[tokio::test]
 async fn twenty_five_text_assets_become_three_requests_in_order() {

@@ -1,25 +1,18 @@
 //! The wrapper against a sandbox that misbehaves on purpose: for each fault, the error variant,
 //! the number of requests the server saw, and the number of assets it created.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{fixture_path, sandbox};
+
 use std::time::{Duration, Instant};
 
 use shareofmodel::{
     Auth, Client, Error, Input, ItemOutcome, RetryPolicy, TimeoutPhase, TransportKind,
 };
-use shareofmodel_sandbox::{Fault, FaultBody, Sandbox, SandboxConfig};
+use shareofmodel_sandbox::{Fault, FaultBody, Sandbox};
 
 const CREATE: &str = "create_assets";
-
-fn fixture_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures")
-        .join(name)
-}
-
-async fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxConfig::default()).await.unwrap()
-}
 
 /// A client with quick backoff, so that retries do not slow the suite.
 fn client_with(sandbox: &Sandbox, read_timeout: Duration) -> Client {

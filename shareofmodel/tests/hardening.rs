@@ -1,19 +1,17 @@
 //! What adversarial servers and inputs must not achieve: leaking the key, slipping bad input
 //! past the checks, or passing a changing file off as a clean upload.
 
+mod common;
+
+use common::{fixture_path, sandbox_and_client as sandbox};
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use shareofmodel::{Auth, Client, Error, Input, Problem, ProgressEvent, TransportKind};
-use shareofmodel_sandbox::{Sandbox, SandboxConfig};
+use shareofmodel_sandbox::Sandbox;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-fn fixture_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures")
-        .join(name)
-}
 
 /// Answers one connection with `response` (raw HTTP), after reading the request head.
 async fn one_shot(response: Vec<u8>) -> String {
@@ -123,15 +121,6 @@ async fn echoed_keys_never_reach_errors() {
         let text = format!("{error} | {error:?} | {client:?}");
         assert!(!leaks(&text, key), "{case}: {text}");
     }
-}
-
-async fn sandbox() -> (Sandbox, Client) {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let client = Client::builder(sandbox.base_url())
-        .auth(Auth::authorization(sandbox.api_key()))
-        .build()
-        .unwrap();
-    (sandbox, client)
 }
 
 #[tokio::test]

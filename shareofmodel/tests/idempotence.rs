@@ -1,28 +1,16 @@
 //! No duplicate assets: unknown outcomes reconciled against the list of assets, and re-runs
 //! made idempotent by the ledger.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{fixture_path, sandbox_and_client as sandbox, sha256_hex};
+
 use std::sync::{Arc, Mutex};
 
-use shareofmodel::{Auth, Client, Input, ItemOutcome, Ledger, Reconcile, Upload};
-use shareofmodel_sandbox::{Fault, Sandbox, SandboxConfig};
+use shareofmodel::{Client, Input, ItemOutcome, Ledger, Reconcile, Upload};
+use shareofmodel_sandbox::{Fault, Sandbox};
 
 const CREATE: &str = "create_assets";
-
-fn fixture_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures")
-        .join(name)
-}
-
-async fn sandbox() -> (Sandbox, Client) {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let client = Client::builder(sandbox.base_url())
-        .auth(Auth::authorization(sandbox.api_key()))
-        .build()
-        .unwrap();
-    (sandbox, client)
-}
 
 fn campaign(client: &Client, sandbox: &Sandbox) -> Upload {
     client
@@ -202,7 +190,11 @@ async fn a_rerun_with_the_ledger_sends_only_what_changed() {
         .iter()
         .find(|e| e.name == "poster.png")
         .unwrap();
-    assert_eq!(poster_entry.sha256, sha256(&poster), "hashed while sent");
+    assert_eq!(
+        poster_entry.sha256,
+        sha256_hex(&poster),
+        "hashed while sent"
+    );
 
     let second = run(false).await.unwrap();
     assert_eq!(second.requests, 0, "nothing sent");
@@ -241,12 +233,4 @@ async fn a_rerun_with_the_ledger_sends_only_what_changed() {
     let forced = run(true).await.unwrap();
     assert_eq!(forced.created().count(), 4);
     assert_eq!(sandbox.assets().len(), 9);
-}
-
-fn sha256(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }

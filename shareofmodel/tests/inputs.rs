@@ -1,25 +1,15 @@
 //! Thirty bad inputs refused before sending, and property tests over inputs and responses.
 
+mod common;
+
+use common::{client as client_for, fixture_path};
+
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use proptest::prelude::*;
 use shareofmodel::{Auth, Client, Error, Input, MediaTypeSource, Problem, Upload};
 use shareofmodel_sandbox::{Sandbox, SandboxConfig};
-
-fn fixture_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures")
-        .join(name)
-}
-
-fn client_for(sandbox: &Sandbox) -> Client {
-    Client::builder(sandbox.base_url())
-        .auth(Auth::authorization(sandbox.api_key()))
-        .build()
-        .unwrap()
-}
 
 /// What a refusal must be: which kind of input, and which problem.
 type Check = fn(&Input, &Problem) -> bool;

@@ -1,38 +1,13 @@
 //! The wrapper against the sandbox on loopback: what goes on the wire, what comes back, and
 //! what is refused before anything is sent.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use sha2::{Digest, Sha256};
+use common::{client, fixture_path, sandbox, sha256_hex};
+
 use shareofmodel::api::multipart::create_assets;
 use shareofmodel::{Auth, Client, ContentTypeEnum, Error, Input, MediaTypeSource, Problem};
 use shareofmodel_sandbox::{AuthorizationSeen, Sandbox, SandboxConfig};
-
-fn fixture_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures")
-        .join(name)
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-async fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxConfig::default())
-        .await
-        .expect("the sandbox starts")
-}
-
-fn client(sandbox: &Sandbox) -> Client {
-    Client::builder(sandbox.base_url())
-        .auth(Auth::authorization(sandbox.api_key()))
-        .build()
-        .expect("a client")
-}
 
 /// Every fixture whose media type the spec accepts, with the type it must be sent as.
 const ACCEPTED: &[(&str, &str)] = &[
